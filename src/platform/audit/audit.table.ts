@@ -1,0 +1,28 @@
+import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+
+/**
+ * The audit log: append-only (a trigger in the migrations refuses UPDATE and DELETE) and chained:
+ * each entry's hash covers its content and the previous entry's hash, so `audit:verify` can prove
+ * that nothing was altered or removed.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).notNull().unique(),
+    partnershipId: uuid('partnership_id'),
+    actorId: uuid('actor_id'),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    action: text('action').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    requestId: text('request_id'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_log_partnership_at_idx').on(t.partnershipId, t.at)],
+)
+
+export type AuditEntry = typeof auditLog.$inferSelect
