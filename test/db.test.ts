@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '../src/platform/db/client.ts'
+import { type Database, queryRows } from '../src/platform/db/client.ts'
 import { createTestDatabase } from './db.ts'
 
 describe('test database', () => {
@@ -11,8 +11,8 @@ describe('test database', () => {
   afterAll(() => database.close())
 
   it('has the migrations applied', async () => {
-    const result = await database.db.execute(sql`select count(*)::int as n from partnerships`)
-    expect(result.rows[0]).toEqual({ n: 0 })
+    const rows = await queryRows(database.db, sql`select count(*)::int as n from partnerships`)
+    expect(rows).toEqual([{ n: 0 }])
     expect(await database.ping()).toBe(true)
   })
 

@@ -78,7 +78,7 @@ export const variables = {
 } as const
 
 type Variables = typeof variables
-export type Config = { [K in keyof Variables]: z.output<Variables[K]['schema']> } & {
+export type Config = { -readonly [K in keyof Variables]: z.output<Variables[K]['schema']> } & {
   /** The embedded database is used when DATABASE_URL is empty. */
   embedded: boolean
   secureCookies: boolean

@@ -1,0 +1,3 @@
+import { startServer } from '../src/server.ts'
+
+await startServer()

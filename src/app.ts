@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import compress from '@fastify/compress'
+import cookie from '@fastify/cookie'
+import csrf from '@fastify/csrf-protection'
+import formbody from '@fastify/formbody'
+import helmet from '@fastify/helmet'
+import fastifyStatic from '@fastify/static'
+import swagger from '@fastify/swagger'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { partnershipRoutes } from './modules/partnership/partnership.routes.ts'
+import { accessHooks } from './platform/access/access.hooks.ts'
+import { authRoutes } from './platform/auth/auth.routes.ts'
+import { createSessions, defaultSessionPolicy } from './platform/auth/sessions.service.ts'
+import type { Config } from './platform/config/config.ts'
+import type { Database } from './platform/db/client.ts'
+import { registerErrorPages } from './platform/http/error-pages.ts'
+import { registerRender } from './platform/http/render.ts'
+import './platform/http/types.ts'
+import { apiRoutes } from './platform/api/api.routes.ts'
+import { healthRoutes } from './platform/http/health.routes.ts'
+import { outboxRoutes } from './platform/notify/outbox.routes.ts'
+import { rulesRoutes } from './platform/rules/rules.routes.ts'
+import { staticPageRoutes } from './platform/views/static-pages.routes.ts'
+import { createViews, govukDir, govukVersion, mojDir, mojVersion, srcDir } from './platform/views/views.ts'
+
+export interface AppDeps {
+  config: Config
+  database: Database
+  now?: () => Date
+  /** Pino options or false; tests pass false. */
+  logger?: boolean | object
+}
+
+export interface AppContext {
+  config: Config
+  database: Database
+  db: Database['db']
+  now: () => Date
+  sessions: ReturnType<typeof createSessions>
+}
+
+/** Builds the whole application from its dependencies, so tests can build it with their own database and clock. */
+export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps
+  const now = deps.now ?? (() => new Date())
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: config.LOG_LEVEL,
+      // Form bodies are never logged; query strings can carry one-time tokens, so they are cut too.
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({
+          method: req.method,
+          url: req.url.split('?')[0],
+          id: req.id,
+        }),
+      },
+    },
+    genReqId: () => randomUUID(),
+    trustProxy: config.NODE_ENV === 'production',
+    bodyLimit: 1_048_576,
+  })
+  const ctx: AppContext = {
+    config,
+    database,
+    db: database.db,
+    now,
+    sessions: createSessions({ db: database.db, now, policy: defaultSessionPolicy }),
+  }
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.secureCookies,
+  })
+  await app.register(compress, { global: true, threshold: 1024 })
+  await app.register(cookie, { secret: config.SESSION_SECRET })
+  await app.register(formbody)
+  await app.register(csrf, {
+    cookieKey: '_csrf',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: config.secureCookies },
+  })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'MASA API', version: '1', description: 'The records of a safeguarding partnership.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    hiddenTag: 'page',
+    hideUntagged: true,
+  })
+
+  // Assets: the design systems' files under versioned paths, so browsers may keep them for a year.
+  const immutable = { maxAge: '365d', immutable: true }
+  await app.register(fastifyStatic, {
+    root: join(govukDir, 'govuk'),
+    prefix: `/assets/govuk-${govukVersion}/`,
+    ...immutable,
+  })
+  await app.register(fastifyStatic, {
+    root: join(mojDir, 'moj'),
+    prefix: `/assets/moj-${mojVersion}/`,
+    decorateReply: false,
+    ...immutable,
+  })
+  await app.register(fastifyStatic, {
+    root: [join(govukDir, 'govuk', 'assets'), join(srcDir, '..', 'public')],
+    prefix: '/assets/',
+    decorateReply: false,
+    maxAge: '1d',
+  })
+
+  const views = createViews()
+  registerRender(app, views)
+  registerErrorPages(app, ctx)
+  accessHooks(app, ctx)
+
+  await app.register(healthRoutes, ctx)
+  await app.register(staticPageRoutes, ctx)
+  await app.register(authRoutes, ctx)
+  await app.register(partnershipRoutes, ctx)
+  await app.register(rulesRoutes, ctx)
+  await app.register(outboxRoutes, ctx)
+  await app.register(apiRoutes, { ...ctx, prefix: '/api/v1' })
+  return app
+}

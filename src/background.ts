@@ -1,0 +1,33 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from './platform/config/config.ts'
+import type { Database } from './platform/db/client.ts'
+import { createScheduler, type Job } from './platform/jobs/jobs.ts'
+import { builtinJobs } from './platform/jobs/registry.ts'
+import { createSmtpTransport } from './platform/notify/mailer.ts'
+import { createSender } from './platform/notify/sender.ts'
+
+/** Every scheduled job of the platform and the modules, wired to their dependencies. */
+export function allJobs(deps: { config: Config; database: Database }): Job[] {
+  const now = () => new Date()
+  const sender = deps.config.SMTP_URL
+    ? createSender({
+        db: deps.database.db,
+        transport: createSmtpTransport(deps.config.SMTP_URL),
+        from: deps.config.MAIL_FROM,
+        now,
+      })
+    : null
+  return [...builtinJobs({ sender })]
+}
+
+/** The scheduler runs in the web process; with several processes, advisory locks keep each run to one. */
+export function startBackground(deps: { config: Config; database: Database; log: FastifyBaseLogger }) {
+  const scheduler = createScheduler({
+    db: deps.database.db,
+    jobs: allJobs(deps),
+    now: () => new Date(),
+    log: deps.log,
+  })
+  scheduler.start()
+  return scheduler
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { applyPartnershipPreset, readPreset } from './modules/partnership/partnership.presets.ts'
+import { listPartnerships } from './modules/partnership/partnership.repository.ts'
+import { recordAudit } from './platform/audit/audit.service.ts'
+import { createUser, findUserByEmail } from './platform/auth/users.repository.ts'
+import type { Db } from './platform/db/client.ts'
+
+export interface ExampleSignIn {
+  email: string
+  /** Known only when this start created the account, or when it was kept in the data folder. */
+  password?: string
+}
+
+/**
+ * On an empty database, loads the Thurrock example with a first administrator whose password is
+ * generated (never a fixed demo password that could survive into production) and kept in the data
+ * folder so the person who started MASA can find it again.
+ */
+export async function loadExample(
+  db: Db,
+  options: { dataDir: string; now: Date },
+): Promise<ExampleSignIn | null> {
+  const preset = readPreset('thurrock')
+  const passwordFile = join(options.dataDir, 'first-administrator.txt')
+  const existing = await listPartnerships(db)
+  if (existing.length > 0) {
+    const admin = await findUserByEmail(db, preset.administrator.email)
+    if (!admin) return null
+    const kept = existsSync(passwordFile)
+      ? readFileSync(passwordFile, 'utf8').match(/^password: (.+)$/m)?.[1]
+      : undefined
+    return { email: admin.email, password: kept }
+  }
+  const { partnership } = await applyPartnershipPreset(db, preset, options.now)
+  const password = randomBytes(12).toString('base64url')
+  const id = await createUser(db, {
+    email: preset.administrator.email,
+    name: preset.administrator.name,
+    password,
+    partnershipId: partnership.id,
+    role: 'administrator',
+  })
+  await recordAudit(
+    db,
+    {
+      partnershipId: partnership.id,
+      entityType: 'user',
+      entityId: id,
+      action: 'create',
+      after: { email: preset.administrator.email, role: 'administrator' },
+    },
+    options.now,
+  )
+  mkdirSync(options.dataDir, { recursive: true })
+  writeFileSync(passwordFile, `email: ${preset.administrator.email}\npassword: ${password}\n`, {
+    mode: 0o600,
+  })
+  return { email: preset.administrator.email, password }
+}
