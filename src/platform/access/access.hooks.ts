@@ -4,6 +4,21 @@ import { findPartnershipBySlug } from '../../modules/partnership/partnership.rep
 import { forbidden, notFound, unauthenticated } from '../http/errors.ts'
 import { can } from './policy.ts'
 
+export interface RouteEntry {
+  method: string
+  url: string
+  permission: string | undefined
+  /** Files served by @fastify/static: public by nature, declared here rather than per file. */
+  asset: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with the permission it declared, for the test that refuses undeclared routes. */
+    routeTable: RouteEntry[]
+  }
+}
+
 export const SESSION_COOKIE = 'masa_session'
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -16,6 +31,18 @@ export function accessHooks(app: FastifyInstance, ctx: AppContext) {
   app.decorateRequest('user', null)
   app.decorateRequest('actor', null)
   app.decorateRequest('partnership', null)
+
+  const routeTable: RouteEntry[] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', (route) => {
+    const permission = route.config?.permission
+    routeTable.push({
+      method: String(route.method),
+      url: route.url,
+      permission,
+      asset: route.url.startsWith('/assets/'),
+    })
+  })
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]

@@ -20,7 +20,7 @@ export function acquireDataDirLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const owner = Number.parseInt(readFileSync(file, 'utf8'), 10)
-      if (owner && owner !== process.pid && isAlive(owner)) {
+      if (owner && (owner === process.pid || isAlive(owner))) {
         throw new DataDirLockedError(
           `The embedded database in ${dataDir} is in use by another MASA process (pid ${owner}). ` +
             'Stop that process first, or set DATABASE_URL to use a PostgreSQL server that several processes can share.',

@@ -125,7 +125,7 @@ async function runUnderAdvisoryLock(db: Db, job: Job, ctx: JobContext): Promise<
       const { rows } = (await tx.execute(
         sql`select pg_try_advisory_xact_lock(hashtext(${`masa-job:${job.name}`})) as got`,
       )) as { rows: Array<{ got: boolean }> }
-      if (rows[0]?.got === 42) return
+      if (rows[0]?.got !== true) return
       // The connection idles while the job runs; a server-wide idle timeout must not end it and
       // with it the lock.
       await tx.execute(sql`set local idle_in_transaction_session_timeout = 0`)

@@ -1,0 +1,315 @@
+// npm run bench: the app against PostgreSQL with national-scale data, each page measured next to
+// two baselines from the same run (a bare Fastify route, and the page's template rendered from
+// fixed data). See bench/pages.ts for the pages and bench/generate.ts for the data.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { createApp } from '../src/app.ts'
+import { loadConfig } from '../src/platform/config/config.ts'
+import { type Database, openDatabase } from '../src/platform/db/client.ts'
+import { runMigrations } from '../src/platform/db/migrate.ts'
+import { listen, startBareServer, startTemplateServer } from './baselines.ts'
+import { type Dataset, generateDataset } from './generate.ts'
+import { type LoadResult, type LoadSettings, measure } from './load.ts'
+import { type BenchPage, buildFixtures, pages } from './pages.ts'
+
+const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres'
+const root = fileURLToPath(new URL('..', import.meta.url))
+const resultsFile = join(root, '.cache', 'bench-latest.json')
+
+interface Row {
+  target: string
+  kind: 'bare' | 'template-only' | 'page'
+  page?: string
+  path: string
+  result: LoadResult
+  /** For a page: its req/s ÷ its template-only req/s, and its p95 ÷ the template-only p95. */
+  rpsRatio?: number
+  p95Ratio?: number
+}
+
+const out = (line = '') => process.stdout.write(`${line}\n`)
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0) {
+    process.stderr.write(`${name} must be a positive number (got "${raw}")\n`)
+    process.exit(1)
+  }
+  return n
+}
+
+const settings: LoadSettings = {
+  connections: 10,
+  durationSeconds: positive('BENCH_DURATION', 10),
+  warmupSeconds: 2,
+}
+const partnershipCount = Math.round(positive('BENCH_PARTNERSHIPS', 150))
+const serverUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || DEFAULT_SERVER
+
+/** The same server with another database. */
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url)
+  u.pathname = `/${database}`
+  return u.toString()
+}
+
+/** A connection string fit to print. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return '(an unparsable connection string)'
+  }
+}
+
+/** Runs one statement on the server's `postgres` database (to create and drop the throwaway one). */
+async function onServer<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
+  const client = new pg.Client({
+    connectionString: withDatabase(serverUrl, 'postgres'),
+    connectionTimeoutMillis: 5000,
+  })
+  client.on('error', () => {})
+  await client.connect()
+  try {
+    return (await client.query<T>(text)).rows
+  } finally {
+    await client.end()
+  }
+}
+
+// Everything to undo at the end, latest first, whether the run succeeded, failed or was interrupted.
+const cleanups: { name: string; run: () => Promise<unknown> }[] = []
+let cleaning: Promise<void> | null = null
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const { name, run } of cleanups.reverse()) {
+      try {
+        await run()
+      } catch (error) {
+        process.stderr.write(`Could not ${name}: ${(error as Error).message}\n`)
+      }
+    }
+  })()
+  return cleaning
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping and dropping the benchmark database\n`)
+    void cleanUp().then(() => process.exit(130))
+  })
+}
+
+async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+  const form = await fetch(`${baseUrl}/sign-in`)
+  const html = await form.text()
+  const token = html.match(/name="_csrf" value="([^"]+)"/)?.[1]
+  const csrfCookie = cookiePairs(form.headers).find((c) => c.startsWith('_csrf='))
+  if (!form.ok || !token || !csrfCookie) throw new Error(`GET /sign-in gave no CSRF token (${form.status})`)
+  const response = await fetch(`${baseUrl}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    body: new URLSearchParams({ email, password, _csrf: token }).toString(),
+  })
+  const session = cookiePairs(response.headers).find((c) => c.startsWith('masa_session='))
+  if (response.status !== 303 || !session) {
+    throw new Error(`Signing in as ${email} failed: POST /sign-in answered ${response.status}`)
+  }
+  return `${csrfCookie}; ${session}`
+}
+
+/** `name=value` of each Set-Cookie header. */
+const cookiePairs = (headers: Headers) => headers.getSetCookie().map((c) => c.split(';')[0] ?? '')
+
+/** One request before measuring: the page answers 200 and is the page (not the sign-in form). */
+async function checkPage(baseUrl: string, page: BenchPage, headers: Record<string, string>) {
+  const response = await fetch(baseUrl + page.path, { headers, redirect: 'manual' })
+  const body = await response.text()
+  if (response.status !== 200 || !body.includes(page.expect)) {
+    const where = response.headers.get('location')
+    throw new Error(
+      `${page.path} answered ${response.status}${where ? ` (to ${where})` : ''} without "${page.expect}"`,
+    )
+  }
+}
+
+const fixed = (n: number, digits = 2) => n.toFixed(digits)
+
+function table(rows: Row[]): string {
+  const header = ['target', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'rps ÷ tpl', 'p95 ÷ tpl']
+  const lines = rows.map((r) => [
+    r.target,
+    fixed(r.result.rps, 1),
+    fixed(r.result.p50),
+    fixed(r.result.p95),
+    fixed(r.result.p99),
+    String(r.result.non2xx + r.result.errors),
+    r.rpsRatio === undefined ? '' : fixed(r.rpsRatio),
+    r.p95Ratio === undefined ? '' : `${fixed(r.p95Ratio)}×`,
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)))
+  const format = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')
+  return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n')
+}
+
+async function main(): Promise<number> {
+  try {
+    const [row] = await onServer<{ version: string }>('select version() as version')
+    out(`PostgreSQL: ${redact(serverUrl)} (${row?.version.split(' on ')[0] ?? 'unknown version'})`)
+  } catch (error) {
+    process.stderr.write(
+      `\nPostgreSQL is not reachable at ${redact(serverUrl)}: ${(error as Error).message}\n` +
+        'Start PostgreSQL, or set BENCH_DATABASE_URL (or DATABASE_URL) to a server where this user may create databases.\n\n',
+    )
+    return 1
+  }
+
+  const name = `masa_bench_${Date.now()}`
+  await onServer(`create database "${name}"`)
+  cleanups.push({
+    name: `drop database ${name}`,
+    run: () => onServer(`drop database if exists "${name}" with (force)`),
+  })
+  const url = withDatabase(serverUrl, name)
+  const dataDir = mkdtempSync(join(tmpdir(), 'masa-bench-'))
+  cleanups.push({
+    name: `remove ${dataDir}`,
+    run: async () => rmSync(dataDir, { recursive: true, force: true }),
+  })
+
+  const database: Database = await openDatabase({ url })
+  cleanups.push({ name: 'close the database pool', run: () => database.close() })
+  await runMigrations(database)
+  out(`Database ${name}: migrated. Generating ${partnershipCount} synthetic partnerships…`)
+  const dataset: Dataset = await generateDataset(database.db, {
+    partnerships: partnershipCount,
+    dataDir,
+    log: out,
+  })
+  out(`Generated in ${fixed(dataset.ms / 1000)} s. Rows:`)
+  out(
+    `  ${Object.entries(dataset.counts)
+      .map(([table, n]) => `${table} ${n}`)
+      .join(', ')}`,
+  )
+
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: url,
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'x'.repeat(40),
+    JOBS_ENABLED: 'false',
+    PUBLIC_URL: 'http://localhost:3000',
+  })
+  const appServer = await listen(await createApp({ config, database, logger: false }))
+  cleanups.push({ name: 'stop the app', run: () => appServer.close() })
+  const bare = await startBareServer()
+  cleanups.push({ name: 'stop the bare server', run: () => bare.close() })
+  const fixtures = buildFixtures({ partnerships: partnershipCount })
+  const templates = await startTemplateServer(
+    pages.map((p) => ({ path: p.path, template: p.template, context: p.context(fixtures) })),
+  )
+  cleanups.push({ name: 'stop the template server', run: () => templates.close() })
+
+  const encoding = { 'accept-encoding': 'gzip, br' }
+  const cookie = await signIn(appServer.url, dataset.signIn.email, dataset.signIn.password)
+  const headersFor = (page: BenchPage) => (page.signedIn ? { ...encoding, cookie } : encoding)
+  for (const page of pages) await checkPage(appServer.url, page, headersFor(page))
+  out(`Signed in as ${dataset.signIn.email}; every page answers 200.`)
+
+  out()
+  out(
+    `Measuring: ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ` +
+      `${settings.durationSeconds} s per target, autocannon in a child process (${cpus().length} CPUs).`,
+  )
+  const rows: Row[] = []
+  const run = async (row: Omit<Row, 'result'>, target: { url: string; headers: Record<string, string> }) => {
+    const result = await measure(target, settings)
+    out(`  ${row.target.padEnd(36)} ${fixed(result.rps, 1).padStart(9)} req/s  p95 ${fixed(result.p95)} ms`)
+    const done = { ...row, result }
+    rows.push(done)
+    return done
+  }
+
+  await run({ target: 'bare fastify', kind: 'bare', path: '/' }, { url: `${bare.url}/`, headers: encoding })
+  for (const page of pages) {
+    const template = await run(
+      { target: `${page.path} template-only`, kind: 'template-only', page: page.name, path: page.path },
+      { url: templates.url + page.path, headers: encoding },
+    )
+    const real = await run(
+      {
+        target: `${page.path} page${page.signedIn ? ' (signed in)' : ''}`,
+        kind: 'page',
+        page: page.name,
+        path: page.path,
+      },
+      { url: appServer.url + page.path, headers: headersFor(page) },
+    )
+    real.rpsRatio = template.result.rps ? real.result.rps / template.result.rps : 0
+    real.p95Ratio = template.result.p95 ? real.result.p95 / template.result.p95 : 0
+  }
+
+  out()
+  out(table(rows))
+  out()
+  out(
+    'rps ÷ tpl: the page’s req/s over its template-only baseline (1.00 would be free of app and database cost).',
+  )
+  out('p95 ÷ tpl: the page’s 95th-percentile latency over the baseline’s.')
+
+  const failures = rows.filter((r) => r.result.non2xx > 0 || r.result.errors > 0)
+  mkdirSync(join(root, '.cache'), { recursive: true })
+  writeFileSync(
+    resultsFile,
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        node: process.version,
+        cpus: cpus().length,
+        settings,
+        dataset: {
+          partnerships: partnershipCount,
+          ms: dataset.ms,
+          steps: dataset.steps,
+          counts: dataset.counts,
+        },
+        results: rows,
+        ok: failures.length === 0,
+      },
+      null,
+      2,
+    )}\n`,
+  )
+  out(`Results: ${resultsFile}`)
+  if (failures.length) {
+    for (const f of failures) {
+      process.stderr.write(
+        `${f.target}: ${f.result.non2xx} non-2xx responses and ${f.result.errors} errors ` +
+          `(status codes ${JSON.stringify(f.result.statusCodes)})\n`,
+      )
+    }
+    return 1
+  }
+  return 0
+}
+
+let code = 1
+try {
+  code = await main()
+} catch (error) {
+  process.stderr.write(`\nThe benchmark failed: ${(error as Error).stack ?? error}\n`)
+  code = 1
+} finally {
+  await cleanUp()
+}
+process.exit(code)

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase } from '../test/db.ts'
+import { loadExample } from './example.ts'
+import { applyPartnershipPreset, readPreset } from './modules/partnership/partnership.presets.ts'
+import { listPartnerships } from './modules/partnership/partnership.repository.ts'
+import { verifyPassword } from './platform/auth/passwords.ts'
+import { findUserByEmail } from './platform/auth/users.repository.ts'
+import type { Database } from './platform/db/client.ts'
+
+describe('the Thurrock example', () => {
+  let database: Database
+  const dir = mkdtempSync(join(tmpdir(), 'masa-example-'))
+  beforeAll(async () => {
+    database = await createTestDatabase()
+  })
+  afterAll(async () => {
+    await database.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('loads the partnership from the seeds with a first administrator, once', async () => {
+    const signIn = await loadExample(database.db, { dataDir: dir, now: new Date() })
+    expect(signIn?.email).toBe('admin@thurrock.example')
+    const [thurrock] = await listPartnerships(database.db)
+    expect(thurrock?.name).toBe('Thurrock Local Safeguarding Children Partnership')
+    expect(thurrock?.vision).toMatch(/^Thurrock children and young people are happy, healthy, safe/)
+    expect(thurrock?.aims).toEqual([
+      'Safeguarding is everybody’s business',
+      'Reduce the number of children in need of responsive safeguarding through effective help and support at an earlier stage',
+      'Voice of the child',
+      'A Partnership fit to meet future demands',
+    ])
+    expect(thurrock?.principles).toHaveLength(6)
+    const admin = await findUserByEmail(database.db, 'admin@thurrock.example')
+    expect(await verifyPassword(admin!.passwordHash, signIn!.password!)).toBe(true)
+
+    const again = await loadExample(database.db, { dataDir: dir, now: new Date() })
+    expect(again).toEqual(signIn)
+    expect(await listPartnerships(database.db)).toHaveLength(1)
+    const reapplied = await applyPartnershipPreset(database.db, readPreset('thurrock'), new Date())
+    expect(reapplied.created).toBe(false)
+  })
+})
