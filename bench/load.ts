@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 export interface LoadTarget {
@@ -33,6 +33,12 @@ export interface LoadResult {
 
 const child = fileURLToPath(new URL('./load-child.ts', import.meta.url))
 
+// A run stopped early (Ctrl+C, a failure) takes its load generators with it.
+const running = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const proc of running) proc.kill()
+})
+
 /**
  * Drives one URL with autocannon from a child process, so the load generator and the server each
  * have a core (the server and PostgreSQL share what is left). Every target is measured this way,
@@ -44,6 +50,7 @@ export function measure(target: LoadTarget, settings: LoadSettings): Promise<Loa
     const proc = spawn(process.execPath, [child, JSON.stringify(request)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
+    running.add(proc)
     const limit = (settings.durationSeconds + settings.warmupSeconds + 30) * 1000
     const timer = setTimeout(() => proc.kill('SIGKILL'), limit)
     let stdout = ''
@@ -52,10 +59,12 @@ export function measure(target: LoadTarget, settings: LoadSettings): Promise<Loa
       stdout += chunk
     })
     proc.on('error', (error) => {
+      running.delete(proc)
       clearTimeout(timer)
       reject(error)
     })
     proc.on('close', (code, signal) => {
+      running.delete(proc)
       clearTimeout(timer)
       if (code !== 0) {
         reject(new Error(`autocannon for ${target.url} stopped (${signal ?? `exit code ${code}`})`))

@@ -2,7 +2,7 @@
 // two baselines from the same run (a bare Fastify route, and the page's template rendered from
 // fixed data). See bench/pages.ts for the pages and bench/generate.ts for the data.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
@@ -210,7 +210,10 @@ async function main(): Promise<number> {
     JOBS_ENABLED: 'false',
     PUBLIC_URL: 'http://localhost:3000',
   })
-  const appServer = await listen(await createApp({ config, database, logger: false }))
+  // BENCH_LOG_LEVEL=error shows why a page failed; measuring runs silent.
+  const logLevel = process.env.BENCH_LOG_LEVEL
+  const logger = logLevel && logLevel !== 'silent' ? { level: logLevel } : false
+  const appServer = await listen(await createApp({ config, database, logger }))
   cleanups.push({ name: 'stop the app', run: () => appServer.close() })
   const bare = await startBareServer()
   cleanups.push({ name: 'stop the bare server', run: () => bare.close() })
@@ -231,6 +234,12 @@ async function main(): Promise<number> {
     `Measuring: ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ` +
       `${settings.durationSeconds} s per target, autocannon in a child process (${cpus().length} CPUs).`,
   )
+  const load = () =>
+    loadavg()
+      .map((n) => fixed(n))
+      .join(' ')
+  const loadBefore = load()
+  out(`Load average before: ${loadBefore} (other work on the machine makes the numbers noisy).`)
   const rows: Row[] = []
   const run = async (row: Omit<Row, 'result'>, target: { url: string; headers: Record<string, string> }) => {
     const result = await measure(target, settings)
@@ -259,6 +268,7 @@ async function main(): Promise<number> {
     real.p95Ratio = template.result.p95 ? real.result.p95 / template.result.p95 : 0
   }
 
+  const loadAfter = load()
   out()
   out(table(rows))
   out()
@@ -266,6 +276,7 @@ async function main(): Promise<number> {
     'rps ÷ tpl: the page’s req/s over its template-only baseline (1.00 would be free of app and database cost).',
   )
   out('p95 ÷ tpl: the page’s 95th-percentile latency over the baseline’s.')
+  out(`Load average after: ${loadAfter}`)
 
   const failures = rows.filter((r) => r.result.non2xx > 0 || r.result.errors > 0)
   mkdirSync(join(root, '.cache'), { recursive: true })
@@ -276,6 +287,7 @@ async function main(): Promise<number> {
         at: new Date().toISOString(),
         node: process.version,
         cpus: cpus().length,
+        loadAverage: { before: loadBefore, after: loadAfter },
         settings,
         dataset: {
           partnerships: partnershipCount,

@@ -21,6 +21,9 @@ export function launchBrowser(): Promise<Browser> {
   })
 }
 
+/** Pages whose context runs no JavaScript: axe cannot run in them, so it checks a copy. */
+const scriptless = new WeakSet<Page>()
+
 /**
  * A page in a context of its own (its own cookies), in London's time zone and British English,
  * with relative addresses resolved against the server under test. Closing the page's context
@@ -33,7 +36,9 @@ export async function newPage(browser: Browser, options: BrowserContextOptions =
     locale: 'en-GB',
     ...options,
   })
-  return context.newPage()
+  const page = await context.newPage()
+  if (options.javaScriptEnabled === false) scriptless.add(page)
+  return page
 }
 
 type Result = Awaited<ReturnType<AxeBuilder['analyze']>>['violations'][number]
@@ -59,9 +64,36 @@ function isGovukConditionalReveal(violation: Result, node: Result['nodes'][numbe
   })
 }
 
+/**
+ * axe runs as a script in the page, which a context without JavaScript never runs. For such a
+ * page, its document is shown again in a context with JavaScript, under a Content Security Policy
+ * that blocks the page's own scripts, so axe sees the page as a browser without JavaScript does.
+ */
+async function analyze(page: Page) {
+  if (!scriptless.has(page)) return new AxeBuilder({ page }).withTags(axeTags).analyze()
+  const html = await page.content()
+  const url = page.url()
+  const context = await page.context().browser()!.newContext({ timezoneId: 'Europe/London', locale: 'en-GB' })
+  try {
+    const copy = await context.newPage()
+    await copy.route(url, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        headers: { 'content-security-policy': "script-src 'none'" },
+        body: html,
+      }),
+    )
+    await copy.goto(url)
+    return await new AxeBuilder({ page: copy }).withTags(axeTags).analyze()
+  } finally {
+    await context.close()
+  }
+}
+
 /** Runs axe against WCAG 2.2 AA on the page as it is now, and throws a readable list of what fails. */
 export async function expectNoAxeViolations(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(axeTags).analyze()
+  const results = await analyze(page)
   const violations = results.violations
     .map((violation) => ({
       ...violation,
@@ -73,5 +105,8 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
     const targets = violation.nodes.map((node) => `    - ${node.target.join(' ')}\n      ${node.html}`)
     return `  ${violation.id} (${violation.impact ?? 'unknown impact'}): ${violation.help}\n    ${violation.helpUrl}\n${targets.join('\n')}`
   })
-  throw new Error(`${violations.length} accessibility violation(s) on ${page.url()}:\n${lines.join('\n')}`)
+  const how = scriptless.has(page) ? ' (without JavaScript)' : ''
+  throw new Error(
+    `${violations.length} accessibility violation(s) on ${page.url()}${how}:\n${lines.join('\n')}`,
+  )
 }

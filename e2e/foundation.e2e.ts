@@ -142,6 +142,7 @@ describe('the administrator', () => {
     const start = new StartPage(page)
     expect(start.path()).toBe('/')
     expect(await start.yourPartnership(partnershipName).count()).toBe(1)
+    await expectNoAxeViolations(page)
     await start.signOut()
     expect(signIn.path()).toBe('/sign-in')
     expect(await signIn.signOutButton.count()).toBe(0)

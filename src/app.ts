@@ -10,12 +10,18 @@ import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { partnershipRoutes } from './modules/partnership/partnership.routes.ts'
 import { accessHooks } from './platform/access/access.hooks.ts'
+import { auditRoutes } from './platform/audit/audit.routes.ts'
+import { apiTokenRoutes } from './platform/auth/api-tokens.routes.ts'
 import { authRoutes } from './platform/auth/auth.routes.ts'
-import { createSessions, defaultSessionPolicy } from './platform/auth/sessions.service.ts'
+import { oidcRoutes } from './platform/auth/oidc/oidc.routes.ts'
+import { createSessions } from './platform/auth/sessions.service.ts'
+import { createThrottle, type Throttle } from './platform/auth/throttle.ts'
+import { totpRoutes } from './platform/auth/totp/totp.routes.ts'
 import type { Config } from './platform/config/config.ts'
 import type { Database } from './platform/db/client.ts'
 import { registerErrorPages } from './platform/http/error-pages.ts'
 import { registerRender } from './platform/http/render.ts'
+import { createOutbox, type Outbox } from './platform/notify/notify.service.ts'
 import './platform/http/types.ts'
 import { apiRoutes } from './platform/api/api.routes.ts'
 import { healthRoutes } from './platform/http/health.routes.ts'
@@ -38,6 +44,8 @@ export interface AppContext {
   db: Database['db']
   now: () => Date
   sessions: ReturnType<typeof createSessions>
+  throttle: Throttle
+  outbox: Outbox
 }
 
 /** Builds the whole application from its dependencies, so tests can build it with their own database and clock. */
@@ -65,7 +73,16 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     database,
     db: database.db,
     now,
-    sessions: createSessions({ db: database.db, now, policy: defaultSessionPolicy }),
+    sessions: createSessions({
+      db: database.db,
+      now,
+      policy: {
+        idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+        absoluteMs: config.SESSION_MAX_HOURS * 3_600_000,
+      },
+    }),
+    throttle: createThrottle({ db: database.db, now }),
+    outbox: createOutbox({ db: database.db, now }),
   }
 
   app.addHook('onSend', async (request, reply) => {
@@ -134,6 +151,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, ctx)
   await app.register(staticPageRoutes, ctx)
   await app.register(authRoutes, ctx)
+  await app.register(totpRoutes, ctx)
+  await app.register(oidcRoutes, ctx)
+  await app.register(auditRoutes, ctx)
+  await app.register(apiTokenRoutes, ctx)
   await app.register(partnershipRoutes, ctx)
   await app.register(rulesRoutes, ctx)
   await app.register(outboxRoutes, ctx)

@@ -40,7 +40,7 @@ export async function startServer() {
     if (stopping) return
     stopping = true
     app.log.info({ signal }, 'stopping')
-    background?.stop()
+    await background?.stop()
     await app.close()
     await database.close()
     process.exit(0)

@@ -58,14 +58,13 @@ export class Layout {
     text: string
   }> {
     await this.page.keyboard.press('Tab')
-    return this.page.evaluate(() => {
-      const element = document.activeElement as HTMLElement | null
-      return {
-        tag: element?.tagName.toLowerCase() ?? '',
-        className: element?.className ?? '',
-        href: element?.getAttribute('href') ?? null,
-        text: element?.textContent?.trim() ?? '',
-      }
-    })
+    const focused = this.page.locator(':focus')
+    if ((await focused.count()) !== 1) return { tag: '', className: '', href: null, text: '' }
+    return {
+      tag: (await focused.evaluate((element) => element.tagName)).toLowerCase(),
+      className: (await focused.getAttribute('class')) ?? '',
+      href: await focused.getAttribute('href'),
+      text: ((await focused.textContent()) ?? '').trim(),
+    }
   }
 }

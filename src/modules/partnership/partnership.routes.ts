@@ -5,7 +5,7 @@ import { listPartnerships } from './partnership.repository.ts'
 export async function partnershipRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/', { config: { permission: 'public' } }, async (request, reply) => {
     const partnerships = await listPartnerships(ctx.db)
-    const mine = partnerships.filter((p) => request.actor?.roles.has(p.id))
+    const mine = partnerships.filter((p) => request.actor?.roles?.has(p.id))
     return reply.render('modules/partnership/views/start.njk', {
       title: 'Multi-agency safeguarding arrangements',
       partnerships,
@@ -17,7 +17,7 @@ export async function partnershipRoutes(app: FastifyInstance, ctx: AppContext) {
     const partnership = request.partnership!
     return reply.render('modules/partnership/views/overview.njk', {
       title: partnership.name,
-      role: request.actor?.roles.get(partnership.id),
+      role: request.actor?.roles?.get(partnership.id),
     })
   })
 }

@@ -2,40 +2,68 @@ import type { Role } from '../auth/auth.table.ts'
 
 /**
  * What a route or a button needs. Every route declares one (a test walks the route table);
- * `public` pages need nothing, `signed-in` needs a person, the rest are answered by `can`.
+ * `public` pages need nothing, `signed-in` needs a person, `second-factor` is the one step a
+ * person who has given only their password may take; the rest are answered by `can`.
  */
 export const permissions = [
   'public',
   'signed-in',
+  'second-factor',
   'partnership:view',
   'rules:view',
   'rules:edit',
   'outbox:view',
+  'outbox:retry',
+  'audit:view',
+  'users:manage',
+  'tokens:manage',
+  'security:manage',
+  'api:read',
+  'api:write',
 ] as const
 export type Permission = (typeof permissions)[number]
 
-export interface Actor {
-  userId: string
-  /** The person's role in each partnership, by partnership id. */
-  roles: ReadonlyMap<string, Role>
-}
+/** A person signed in, or an API token acting for one partnership. */
+export type Actor =
+  | {
+      kind?: 'person'
+      userId: string
+      /** The person's role in each partnership, by partnership id. */
+      roles: ReadonlyMap<string, Role>
+    }
+  | { kind: 'token'; tokenId: string; partnershipId: string; scope: 'read' | 'write'; roles?: undefined }
 
 export interface Resource {
   partnershipId?: string
 }
 
-const allowed: Record<Exclude<Permission, 'public' | 'signed-in'>, readonly Role[]> = {
+const allowed: Record<
+  Exclude<Permission, 'public' | 'signed-in' | 'second-factor' | 'api:read' | 'api:write'>,
+  readonly Role[]
+> = {
   'partnership:view': ['administrator', 'business_team', 'partner', 'member', 'scrutineer'],
   'rules:view': ['administrator', 'business_team', 'partner', 'scrutineer'],
   'rules:edit': ['administrator'],
   'outbox:view': ['administrator', 'business_team'],
+  'outbox:retry': ['administrator'],
+  'audit:view': ['administrator'],
+  'users:manage': ['administrator'],
+  'tokens:manage': ['administrator'],
+  'security:manage': ['administrator'],
 }
 
 /** Deny unless allowed: an unknown permission, no actor or no role in the partnership means no. */
 export function can(actor: Actor | null, permission: Permission, resource: Resource = {}): boolean {
   if (permission === 'public') return true
   if (!actor) return false
+  if (actor.kind === 'token') {
+    // A token reads (or writes) its own partnership's records through the API, and nothing else.
+    if (permission !== 'api:read' && permission !== 'api:write') return false
+    if (resource.partnershipId !== actor.partnershipId) return false
+    return permission === 'api:read' || actor.scope === 'write'
+  }
   if (permission === 'signed-in') return true
+  if (permission === 'second-factor' || permission === 'api:read' || permission === 'api:write') return false
   const roles = allowed[permission]
   if (!roles || !resource.partnershipId) return false
   const role = actor.roles.get(resource.partnershipId)

@@ -70,6 +70,24 @@ export const variables = {
     schema: z.enum(['true', 'false']).transform((v) => v === 'true'),
     default: 'true',
   },
+  SESSION_IDLE_MINUTES: {
+    description: 'Minutes without activity after which a person is signed out.',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    default: '30',
+  },
+  SESSION_MAX_HOURS: {
+    description: 'Hours after sign-in after which a person must sign in again, however active.',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30),
+    default: '12',
+  },
   JOBS_ENABLED: {
     description: 'Run scheduled jobs in this process: true or false.',
     schema: z.enum(['true', 'false']).transform((v) => v === 'true'),

@@ -173,7 +173,7 @@ async function runAndRecord(job: Job, ctx: JobContext): Promise<RunResult> {
   const id = randomUUID()
   const startedAt = now()
   await db.insert(jobRuns).values({ id, job: job.name, startedAt, status: 'running' })
-  log.info({ job: job.name, runId: id }, 'job started')
+  routine(log, { job: job.name, runId: id }, 'job started')
   const began = performance.now()
   try {
     await job.run(ctx)
@@ -186,15 +186,19 @@ async function runAndRecord(job: Job, ctx: JobContext): Promise<RunResult> {
     return 'failed'
   }
   await db.update(jobRuns).set({ status: 'succeeded', finishedAt: now() }).where(eq(jobRuns.id, id))
-  log.info({ job: job.name, runId: id, ms: Math.round(performance.now() - began) }, 'job succeeded')
+  routine(log, { job: job.name, runId: id, ms: Math.round(performance.now() - began) }, 'job succeeded')
   return 'succeeded'
 }
 
-// Every process but one skips each tick of a job: routine, so debug when the logger has it.
 function logSkipped(job: Job, { log }: JobContext): void {
-  const entry = { job: job.name }
-  if (log.debug) log.debug(entry, 'job skipped: running elsewhere')
-  else log.info(entry, 'job skipped: running elsewhere')
+  routine(log, { job: job.name }, 'job skipped: running elsewhere')
+}
+
+// A minutely job starts, succeeds and is skipped by the other processes 1,440 times a day; job_runs
+// keeps the record, so the log gets these at debug when the logger has that level.
+function routine(log: JobLog, obj: object, msg: string): void {
+  if (log.debug) log.debug(obj, msg)
+  else log.info(obj, msg)
 }
 
 function pgliteOf(db: Db): PGlite | undefined {

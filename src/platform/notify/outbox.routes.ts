@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../../app.ts'
+import { can } from '../access/policy.ts'
+import { recordAudit } from '../audit/audit.service.ts'
 import { notFound } from '../http/errors.ts'
 import { createOutbox, type OutboxStatus, outboxStatuses } from './notify.service.ts'
 
@@ -35,6 +37,38 @@ export async function outboxRoutes(app: FastifyInstance, ctx: AppContext) {
     const { id } = request.params as { id: string }
     const message = /^[0-9a-f-]{36}$/.test(id) ? await outbox.get(id) : undefined
     if (!message || message.partnershipId !== request.partnership!.id) throw notFound()
-    return reply.render('platform/notify/views/message.njk', { title: message.subject, message })
+    const retried = (request.query as { retried?: string }).retried === '1'
+    return reply.render('platform/notify/views/message.njk', {
+      title: message.subject,
+      message,
+      canRetry: can(request.actor, 'outbox:retry', { partnershipId: message.partnershipId ?? undefined }),
+      flash: retried ? 'The message will be sent again' : undefined,
+    })
   })
+
+  // A failed message, or one a crash left in `sending` (it may have gone), is sent again only
+  // when an administrator decides so.
+  app.post(
+    '/p/:slug/outbox/:id/retry',
+    { config: { permission: 'outbox:retry' } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string }
+      const partnership = request.partnership!
+      const message = /^[0-9a-f-]{36}$/.test(id) ? await outbox.get(id) : undefined
+      if (!message || message.partnershipId !== partnership.id) throw notFound()
+      if (await outbox.retry(id)) {
+        await recordAudit(ctx.db, {
+          partnershipId: partnership.id,
+          actorId: request.user!.id,
+          entityType: 'outbox_message',
+          entityId: id,
+          action: 'retry',
+          before: { status: message.status },
+          after: { status: 'pending' },
+          requestId: request.id,
+        })
+      }
+      return reply.redirect(`/p/${partnership.slug}/outbox/${id}?retried=1`, 303)
+    },
+  )
 }
