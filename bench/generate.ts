@@ -23,6 +23,12 @@ import { ruleSettings } from '../src/platform/rules/rules.table.ts'
 /** The password of every synthetic person (one hash, computed once and reused). */
 export const BENCH_PASSWORD = 'bench password, not for real use'
 
+/** The columns the generator fills and the pages show (a partnership may have more, with defaults). */
+export type PartnershipRow = Pick<
+  Partnership,
+  'id' | 'slug' | 'name' | 'shortName' | 'area' | 'vision' | 'aims' | 'principles' | 'createdAt'
+>
+
 export interface DatasetOptions {
   /** Synthetic partnerships, besides Thurrock. */
   partnerships?: number
@@ -52,7 +58,7 @@ export interface GeneratorContext {
   /** Set by the example step. */
   example: (ExampleSignIn & { password: string }) | null
   /** Every partnership so far, Thurrock first. */
-  partnerships: Partnership[]
+  partnerships: PartnershipRow[]
   /** Every synthetic person so far. */
   users: GeneratedUser[]
   /** Audit events to chain and write at the end (see the audit step). */
@@ -77,7 +83,7 @@ export interface GeneratorStep {
 
 export interface Dataset {
   signIn: { email: string; password: string }
-  partnerships: Partnership[]
+  partnerships: PartnershipRow[]
   users: GeneratedUser[]
   /** Rows per table after generation. */
   counts: Record<string, number>
@@ -95,7 +101,7 @@ export async function insertInBatches<T>(rows: readonly T[], insert: (batch: T[]
 const pad = (n: number) => String(n).padStart(3, '0')
 
 /** The n-th synthetic partnership (from 1), the same whether written to the database or used as a page's fixed data. */
-export function syntheticPartnership(n: number, createdAt: Date): Partnership {
+export function syntheticPartnership(n: number, createdAt: Date): PartnershipRow {
   const area = `Area ${pad(n)}`
   return {
     id: randomUUID(),

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { readPreset } from '../src/modules/partnership/partnership.presets.ts'
-import type { Partnership } from '../src/modules/partnership/partnership.table.ts'
 import type { Role, User } from '../src/platform/auth/auth.table.ts'
 import { createCalendar } from '../src/platform/calendar/calendar.ts'
 import { defaultRuleSet, describeAmount, ruleDefinitions } from '../src/platform/rules/rules.definitions.ts'
 import { computeDeadline } from '../src/platform/rules/rules.service.ts'
-import { syntheticPartnership } from './generate.ts'
+import { type PartnershipRow, syntheticPartnership } from './generate.ts'
 
 /**
  * The pages the benchmark drives. Each page names its template and builds, once, the context
@@ -16,11 +15,11 @@ import { syntheticPartnership } from './generate.ts'
 
 export interface Fixtures {
   /** Thurrock, the partnership the benchmark signs in to. */
-  partnership: Partnership
+  partnership: PartnershipRow
   /** Thurrock and the synthetic partnerships, ordered by name as the start page lists them. */
-  partnerships: Partnership[]
-  /** Thurrock's administrator. */
-  user: User
+  partnerships: PartnershipRow[]
+  /** Thurrock's administrator (the fields pages show). */
+  user: Pick<User, 'id' | 'email' | 'name' | 'createdAt'>
   role: Role
   csrfToken: string
   cspNonce: string
@@ -42,7 +41,7 @@ export interface BenchPage {
 }
 
 /** What `reply.render` adds to every page's context (see src/platform/http/render.ts). */
-function layout(f: Fixtures, options: { signedIn: boolean; partnership?: Partnership; path: string }) {
+function layout(f: Fixtures, options: { signedIn: boolean; partnership?: PartnershipRow; path: string }) {
   const p = options.partnership
   return {
     user: options.signedIn ? f.user : null,
@@ -55,7 +54,7 @@ function layout(f: Fixtures, options: { signedIn: boolean; partnership?: Partner
 }
 
 /** An administrator's navigation: every section, the current one marked. */
-function navigation(p: Partnership, path: string) {
+function navigation(p: PartnershipRow, path: string) {
   const base = `/p/${p.slug}`
   return [
     { path: '', text: 'Overview' },
@@ -128,15 +127,13 @@ export const pages: BenchPage[] = [
 export function buildFixtures(options: { partnerships: number; now?: Date }): Fixtures {
   const now = options.now ?? new Date()
   const preset = readPreset('thurrock')
-  const partnership: Partnership = { id: randomUUID(), ...preset.partnership, createdAt: now }
+  const partnership: PartnershipRow = { id: randomUUID(), ...preset.partnership, createdAt: now }
   const synthetic = Array.from({ length: options.partnerships }, (_, i) => syntheticPartnership(i + 1, now))
-  const user: User = {
+  const user = {
     id: randomUUID(),
     email: preset.administrator.email,
     name: preset.administrator.name,
-    passwordHash: null,
     createdAt: now,
-    deactivatedAt: null,
   }
   return {
     partnership,

@@ -12,7 +12,10 @@ import { partnershipRoutes } from './modules/partnership/partnership.routes.ts'
 import { accessHooks } from './platform/access/access.hooks.ts'
 import { auditRoutes } from './platform/audit/audit.routes.ts'
 import { apiTokenRoutes } from './platform/auth/api-tokens.routes.ts'
+import { accountRoutes } from './platform/auth/account.routes.ts'
 import { authRoutes } from './platform/auth/auth.routes.ts'
+import { passwordLinkRoutes } from './platform/auth/password-links.routes.ts'
+import { peopleRoutes } from './platform/auth/people.routes.ts'
 import { oidcRoutes } from './platform/auth/oidc/oidc.routes.ts'
 import { createSessions } from './platform/auth/sessions.service.ts'
 import { createThrottle, type Throttle } from './platform/auth/throttle.ts'
@@ -151,6 +154,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, ctx)
   await app.register(staticPageRoutes, ctx)
   await app.register(authRoutes, ctx)
+  await app.register(passwordLinkRoutes, ctx)
+  await app.register(accountRoutes, ctx)
+  await app.register(peopleRoutes, ctx)
   await app.register(totpRoutes, ctx)
   await app.register(oidcRoutes, ctx)
   await app.register(auditRoutes, ctx)

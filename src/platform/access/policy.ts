@@ -44,7 +44,8 @@ const allowed: Record<
   'partnership:view': ['administrator', 'business_team', 'partner', 'member', 'scrutineer'],
   'rules:view': ['administrator', 'business_team', 'partner', 'scrutineer'],
   'rules:edit': ['administrator'],
-  'outbox:view': ['administrator', 'business_team'],
+  // Messages carry one-time links (invitations): only administrators read them.
+  'outbox:view': ['administrator'],
   'outbox:retry': ['administrator'],
   'audit:view': ['administrator'],
   'users:manage': ['administrator'],

@@ -81,7 +81,7 @@ describe('route permissions', () => {
       {
         anonymous: 303,
         administrator: 200,
-        business_team: 200,
+        business_team: 403,
         partner: 403,
         member: 403,
         scrutineer: 403,

@@ -11,10 +11,12 @@ export interface ThrottlePolicy {
 }
 export const defaultThrottlePolicy: ThrottlePolicy = { windowMs: 15 * 60_000, perAccount: 5, perAddress: 50 }
 
-export const throttleKeys = (email: string, ip: string) => [
-  `account:${email.trim().toLowerCase()}`,
-  `address:${ip}`,
-]
+/** Sign-in failures and reset requests are counted apart, so asking for resets cannot lock an account. */
+export type ThrottleScope = 'sign-in' | 'reset'
+export const throttleKeys = (email: string, ip: string, scope: ThrottleScope = 'sign-in') => {
+  const prefix = scope === 'sign-in' ? '' : `${scope}:`
+  return [`${prefix}account:${email.trim().toLowerCase()}`, `${prefix}address:${ip}`]
+}
 
 /**
  * Repeated failed sign-ins slow an account (and an address) down: after the limit, sign-in is
@@ -34,9 +36,9 @@ export function createThrottle({
     policy,
 
     /** When the person may try again, or null when they may try now. */
-    async retryAt(email: string, ip: string): Promise<Date | null> {
+    async retryAt(email: string, ip: string, scope: ThrottleScope = 'sign-in'): Promise<Date | null> {
       const since = new Date(now().getTime() - policy.windowMs)
-      const [account, address] = throttleKeys(email, ip) as [string, string]
+      const [account, address] = throttleKeys(email, ip, scope) as [string, string]
       let retry: Date | null = null
       for (const [key, limit] of [
         [account, policy.perAccount],
@@ -55,9 +57,9 @@ export function createThrottle({
       return retry
     },
 
-    async recordFailure(email: string, ip: string): Promise<void> {
+    async recordFailure(email: string, ip: string, scope: ThrottleScope = 'sign-in'): Promise<void> {
       const at = now()
-      await db.insert(signInFailures).values(throttleKeys(email, ip).map((key) => ({ key, at })))
+      await db.insert(signInFailures).values(throttleKeys(email, ip, scope).map((key) => ({ key, at })))
     },
 
     /** A correct sign-in clears the account's count (not the address's). */

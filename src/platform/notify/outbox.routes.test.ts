@@ -28,7 +28,7 @@ describe('outbox pages', () => {
 
   it('shows an empty outbox, then the messages written, escaped', async () => {
     const client = t.client()
-    await client.signIn(businessTeam.email, businessTeam.password)
+    await client.signIn(admin.email, admin.password)
     const empty = await client.get(`/p/${partnership.slug}/outbox`)
     expect(empty.body).toContain('There are no messages.')
     expect(empty.body).toContain('E-mail is not set up for this installation')
