@@ -33,13 +33,11 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/account/name', { config }, async (request, reply) => {
     const form = parseForm(nameForm, request.body)
     if (!form.ok) {
-      return reply
-        .status(400)
-        .render('platform/auth/views/account-name.njk', {
-          title: 'Change your name',
-          errors: form.errors,
-          values: form.values,
-        })
+      return reply.status(400).render('platform/auth/views/account-name.njk', {
+        title: 'Change your name',
+        errors: form.errors,
+        values: form.values,
+      })
     }
     const user = request.user!
     await ctx.db.transaction(async (tx) => {
@@ -93,12 +91,10 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext) {
         requestId: request.id,
       })
       const text = 'Your current password is not correct'
-      return reply
-        .status(400)
-        .render(passwordTemplate, {
-          title: 'Change your password',
-          errors: { list: [{ text, href: '#current' }], fields: { current: { text } } },
-        })
+      return reply.status(400).render(passwordTemplate, {
+        title: 'Change your password',
+        errors: { list: [{ text, href: '#current' }], fields: { current: { text } } },
+      })
     }
     const passwordHash = await hashPassword(form.data.password)
     await ctx.db.transaction(async (tx) => {

@@ -104,14 +104,12 @@ export async function invitePerson(
           and(eq(partnershipRoles.partnershipId, input.partnership.id), eq(partnershipRoles.userId, user.id)),
         )
     } else {
-      await tx
-        .insert(partnershipRoles)
-        .values({
-          partnershipId: input.partnership.id,
-          userId: user.id,
-          role: input.role,
-          createdAt: input.now,
-        })
+      await tx.insert(partnershipRoles).values({
+        partnershipId: input.partnership.id,
+        userId: user.id,
+        role: input.role,
+        createdAt: input.now,
+      })
     }
     const base = input.publicUrl.replace(/\/$/, '')
     if (user.passwordHash === null) {
