@@ -16,10 +16,10 @@ import { apiTokenRoutes } from './platform/auth/api-tokens.routes.ts'
 import { authRoutes } from './platform/auth/auth.routes.ts'
 import { oidcRoutes } from './platform/auth/oidc/oidc.routes.ts'
 import { passwordLinkRoutes } from './platform/auth/password-links.routes.ts'
-import { peopleRoutes } from './platform/auth/people.routes.ts'
 import { createSessions } from './platform/auth/sessions.service.ts'
 import { createThrottle, type Throttle } from './platform/auth/throttle.ts'
 import { totpRoutes } from './platform/auth/totp/totp.routes.ts'
+import { userRoutes } from './platform/auth/users.routes.ts'
 import type { Config } from './platform/config/config.ts'
 import type { Database } from './platform/db/client.ts'
 import { registerErrorPages } from './platform/http/error-pages.ts'
@@ -156,7 +156,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, ctx)
   await app.register(passwordLinkRoutes, ctx)
   await app.register(accountRoutes, ctx)
-  await app.register(peopleRoutes, ctx)
+  await app.register(userRoutes, ctx)
   await app.register(totpRoutes, ctx)
   await app.register(oidcRoutes, ctx)
   await app.register(auditRoutes, ctx)

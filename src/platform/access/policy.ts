@@ -14,6 +14,8 @@ export const permissions = [
   'rules:edit',
   'outbox:view',
   'outbox:retry',
+  'structure:view',
+  'structure:edit',
   'audit:view',
   'users:manage',
   'tokens:manage',
@@ -47,6 +49,9 @@ const allowed: Record<
   // Messages carry one-time links (invitations): only administrators read them.
   'outbox:view': ['administrator'],
   'outbox:retry': ['administrator'],
+  'structure:view': ['administrator', 'business_team', 'partner', 'member', 'scrutineer'],
+  // The business team keeps the registers of agencies, people, groups and memberships.
+  'structure:edit': ['administrator', 'business_team'],
   'audit:view': ['administrator'],
   'users:manage': ['administrator'],
   'tokens:manage': ['administrator'],

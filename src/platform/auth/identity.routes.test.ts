@@ -53,8 +53,8 @@ describe('invitations, resets, throttling, people and accounts', () => {
   it('invites a person who sets a password with the link once, then signs in', async () => {
     const client = await signedInAdmin()
     const invalid = await client.submit(
-      `/p/${partnership.slug}/people/invite`,
-      `/p/${partnership.slug}/people/invite`,
+      `/p/${partnership.slug}/users/invite`,
+      `/p/${partnership.slug}/users/invite`,
       {
         name: 'Sam Patel',
         email: 'not an address',
@@ -66,8 +66,8 @@ describe('invitations, resets, throttling, people and accounts', () => {
     expect(invalid.body).toContain('value="Sam Patel"')
 
     const sent = await client.submit(
-      `/p/${partnership.slug}/people/invite`,
-      `/p/${partnership.slug}/people/invite`,
+      `/p/${partnership.slug}/users/invite`,
+      `/p/${partnership.slug}/users/invite`,
       {
         name: 'Sam Patel',
         email: 'Sam.Patel@Example.org',
@@ -76,8 +76,8 @@ describe('invitations, resets, throttling, people and accounts', () => {
     )
     expect(sent.statusCode).toBe(303)
     const again = await client.submit(
-      `/p/${partnership.slug}/people/invite`,
-      `/p/${partnership.slug}/people/invite`,
+      `/p/${partnership.slug}/users/invite`,
+      `/p/${partnership.slug}/users/invite`,
       {
         name: 'Sam Patel',
         email: 'sam.patel@example.org',
@@ -120,7 +120,7 @@ describe('invitations, resets, throttling, people and accounts', () => {
 
   it('refuses an expired invitation and a made-up one', async () => {
     const client = await signedInAdmin()
-    await client.submit(`/p/${partnership.slug}/people/invite`, `/p/${partnership.slug}/people/invite`, {
+    await client.submit(`/p/${partnership.slug}/users/invite`, `/p/${partnership.slug}/users/invite`, {
       name: 'Late Comer',
       email: 'late@example.org',
       role: 'member',
@@ -195,11 +195,11 @@ describe('invitations, resets, throttling, people and accounts', () => {
     expect((await personClient.get(`/p/${partnership.slug}/rules`)).statusCode).toBe(403)
 
     const client = await signedInAdmin()
-    const page = `/p/${partnership.slug}/people/${person.id}`
+    const page = `/p/${partnership.slug}/users/${person.id}`
     expect((await client.submit(page, `${page}/role`, { role: 'partner' })).statusCode).toBe(303)
     expect((await personClient.get(`/p/${partnership.slug}/rules`)).statusCode).toBe(200)
 
-    const self = `/p/${partnership.slug}/people/${admin.id}`
+    const self = `/p/${partnership.slug}/users/${admin.id}`
     const demote = await client.submit(self, `${self}/role`, { role: 'member' })
     expect(demote.headers.location).toContain('error=last_administrator')
     expect((await client.get(demote.headers.location as string)).body).toContain(
@@ -208,7 +208,7 @@ describe('invitations, resets, throttling, people and accounts', () => {
 
     expect((await client.submit(page, `${page}/deactivate`, {})).statusCode).toBe(303)
     expect((await personClient.get(`/p/${partnership.slug}`)).statusCode).toBe(404)
-    const list = await client.get(`/p/${partnership.slug}/people`)
+    const list = await client.get(`/p/${partnership.slug}/users`)
     expect(list.body).toContain('Deactivated')
     expect((await verifyAuditLog(database.db)).ok).toBe(true)
   })

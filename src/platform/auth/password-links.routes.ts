@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { AppContext } from '../../app.ts'
 import { parseForm } from '../http/forms.ts'
 import { checkPassword } from './passwords.ts'
-import { requestPasswordReset } from './people.service.ts'
+import { requestPasswordReset } from './users.service.ts'
 import {
   checkUserToken,
   redeemUserToken,

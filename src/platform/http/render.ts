@@ -27,7 +27,7 @@ export function registerRender(app: FastifyInstance, views: nunjucks.Environment
 const sections: { path: string; text: string; permission: Permission }[] = [
   { path: '', text: 'Overview', permission: 'partnership:view' },
   { path: '/rules', text: 'Rules', permission: 'rules:view' },
-  { path: '/people', text: 'People', permission: 'users:manage' },
+  { path: '/users', text: 'Users', permission: 'users:manage' },
   { path: '/audit', text: 'Audit log', permission: 'audit:view' },
   { path: '/outbox', text: 'Outbox', permission: 'outbox:view' },
 ]

@@ -7,11 +7,11 @@ import { roles } from './auth.table.ts'
 import {
   changeRole,
   deactivateMembership,
-  getPerson,
+  getUser,
   invitePerson,
-  listPeople,
+  listUsers,
   roleLabels,
-} from './people.service.ts'
+} from './users.service.ts'
 
 const roleField = z.enum(roles, { error: 'Select a role' })
 const inviteForm = z.object({
@@ -32,22 +32,22 @@ const uuid = /^[0-9a-f-]{36}$/
 const roleItems = roles.map((value) => ({ value, text: roleLabels[value] }))
 
 /** An administrator's people pages: list, invite, change role, deactivate. */
-export async function peopleRoutes(app: FastifyInstance, ctx: AppContext) {
+export async function userRoutes(app: FastifyInstance, ctx: AppContext) {
   const config = { permission: 'users:manage' as const }
-  const base = (request: FastifyRequest) => `/p/${request.partnership!.slug}/people`
+  const base = (request: FastifyRequest) => `/p/${request.partnership!.slug}/users`
 
-  app.get('/p/:slug/people', { config }, async (request, reply) => {
-    const people = await listPeople(ctx.db, request.partnership!.id)
+  app.get('/p/:slug/users', { config }, async (request, reply) => {
+    const people = await listUsers(ctx.db, request.partnership!.id)
     const flash = (request.query as { invited?: string }).invited ? 'Invitation sent' : undefined
-    return reply.render('platform/auth/views/people.njk', { title: 'People', people, roleLabels, flash })
+    return reply.render('platform/auth/views/users.njk', { title: 'Users', people, roleLabels, flash })
   })
 
   const inviteTemplate = 'platform/auth/views/invite.njk'
-  app.get('/p/:slug/people/invite', { config }, async (_request, reply) =>
+  app.get('/p/:slug/users/invite', { config }, async (_request, reply) =>
     reply.render(inviteTemplate, { title: 'Invite a person', roleItems, values: { role: 'member' } }),
   )
 
-  app.post('/p/:slug/people/invite', { config }, async (request, reply) => {
+  app.post('/p/:slug/users/invite', { config }, async (request, reply) => {
     const form = parseForm(inviteForm, request.body)
     const again = (errors: FormErrors, values: unknown) =>
       reply.status(400).render(inviteTemplate, { title: 'Invite a person', roleItems, errors, values })
@@ -73,12 +73,12 @@ export async function peopleRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.redirect(`${base(request)}?invited=1`, 303)
   })
 
-  app.get('/p/:slug/people/:userId', { config }, async (request, reply) => {
+  app.get('/p/:slug/users/:userId', { config }, async (request, reply) => {
     const { userId } = request.params as { userId: string }
-    const person = uuid.test(userId) ? await getPerson(ctx.db, request.partnership!.id, userId) : null
+    const person = uuid.test(userId) ? await getUser(ctx.db, request.partnership!.id, userId) : null
     if (!person) throw notFound()
     const query = request.query as { saved?: string; error?: string }
-    return reply.render('platform/auth/views/person.njk', {
+    return reply.render('platform/auth/views/user.njk', {
       title: person.name,
       person,
       roleItems,
@@ -93,7 +93,7 @@ export async function peopleRoutes(app: FastifyInstance, ctx: AppContext) {
     })
   })
 
-  app.post('/p/:slug/people/:userId/role', { config }, async (request, reply) => {
+  app.post('/p/:slug/users/:userId/role', { config }, async (request, reply) => {
     const { userId } = request.params as { userId: string }
     const form = parseForm(roleForm, request.body)
     if (!uuid.test(userId) || !form.ok) throw notFound()
@@ -109,7 +109,7 @@ export async function peopleRoutes(app: FastifyInstance, ctx: AppContext) {
     )
   })
 
-  app.post('/p/:slug/people/:userId/deactivate', { config }, async (request, reply) => {
+  app.post('/p/:slug/users/:userId/deactivate', { config }, async (request, reply) => {
     const { userId } = request.params as { userId: string }
     if (!uuid.test(userId)) throw notFound()
     return guarded(request, reply, userId, () =>

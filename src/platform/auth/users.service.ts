@@ -22,7 +22,7 @@ interface PartnershipRef {
 }
 
 /** The people of a partnership with their role, active first, by name. */
-export function listPeople(db: Db, partnershipId: string) {
+export function listUsers(db: Db, partnershipId: string) {
   return db
     .select({
       id: users.id,
@@ -40,12 +40,12 @@ export function listPeople(db: Db, partnershipId: string) {
     .orderBy(asc(partnershipRoles.deactivatedAt), asc(users.name))
 }
 
-export async function getPerson(db: Db, partnershipId: string, userId: string) {
-  const rows = await listPeopleWhere(db, partnershipId, userId)
+export async function getUser(db: Db, partnershipId: string, userId: string) {
+  const rows = await listUsersWhere(db, partnershipId, userId)
   return rows[0] ?? null
 }
 
-function listPeopleWhere(db: Db, partnershipId: string, userId: string) {
+function listUsersWhere(db: Db, partnershipId: string, userId: string) {
   return db
     .select({
       id: users.id,
