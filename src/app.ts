@@ -8,7 +8,10 @@ import helmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { agencyRoutes } from './modules/partnership/agencies.routes.ts'
+import { groupRoutes } from './modules/partnership/groups.routes.ts'
 import { partnershipRoutes } from './modules/partnership/partnership.routes.ts'
+import { peopleRoutes } from './modules/partnership/people.routes.ts'
 import { accessHooks } from './platform/access/access.hooks.ts'
 import { auditRoutes } from './platform/audit/audit.routes.ts'
 import { accountRoutes } from './platform/auth/account.routes.ts'
@@ -162,6 +165,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes, ctx)
   await app.register(apiTokenRoutes, ctx)
   await app.register(partnershipRoutes, ctx)
+  await app.register(agencyRoutes, ctx)
+  await app.register(groupRoutes, ctx)
+  await app.register(peopleRoutes, ctx)
   await app.register(rulesRoutes, ctx)
   await app.register(outboxRoutes, ctx)
   await app.register(apiRoutes, { ...ctx, prefix: '/api/v1' })

@@ -4,6 +4,7 @@ import type { AppContext } from '../../app.ts'
 import { readSessionCookie, SESSION_COOKIE } from '../access/access.hooks.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import { type FormErrors, parseForm } from '../http/forms.ts'
+import { oidcSignInOptions } from './oidc/oidc.repository.ts'
 import { verifyPassword } from './passwords.ts'
 import { establishSession, safeReturnTo } from './sign-in.ts'
 import { findUserByEmail } from './users.repository.ts'
@@ -42,10 +43,12 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
       : query.reset
         ? 'Your password has been set. Sign in with it now.'
         : undefined
+    const returnTo = safeReturnTo(query.returnTo)
     return reply.render(template, {
       title: 'Sign in',
-      values: { returnTo: safeReturnTo(query.returnTo) },
+      values: { returnTo },
       flash,
+      oidcOptions: await oidcSignInOptions(ctx.db, returnTo),
     })
   })
 

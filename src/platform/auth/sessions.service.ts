@@ -89,16 +89,20 @@ export function createSessions({
           partnershipId: partnershipRoles.partnershipId,
           role: partnershipRoles.role,
           requireSecondFactor: partnershipSecurity.requireSecondFactor,
+          oidcIssuer: partnershipSecurity.oidcIssuer,
         })
         .from(partnershipRoles)
         .leftJoin(partnershipSecurity, eq(partnershipSecurity.partnershipId, partnershipRoles.partnershipId))
         .where(and(eq(partnershipRoles.userId, row.user.id), isNull(partnershipRoles.deactivatedAt)))
-      // A password session counts as two factors only once the person has TOTP; a session from the
-      // council's or NHS's identity provider carries that provider's own second factor.
-      const twoFactors = row.session.method !== 'password' || row.user.totpEnabledAt !== null
+      // A password session counts as two factors once the person has TOTP (they gave a code to get
+      // here). A session from an identity provider carries that provider's own second factor, but
+      // only for the partnership that trusts that provider.
+      const hasTotp = row.user.totpEnabledAt !== null
       const roles = new Map<string, Role>()
       const withheld: string[] = []
       for (const r of roleRows) {
+        const twoFactors =
+          hasTotp || (row.session.method !== 'password' && row.session.method === r.oidcIssuer)
         if (r.requireSecondFactor && !twoFactors) withheld.push(r.partnershipId)
         else roles.set(r.partnershipId, r.role)
       }

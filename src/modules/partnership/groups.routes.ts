@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../../app.ts'
+
+// Placeholder: being written.
+export async function groupRoutes(_app: FastifyInstance, _ctx: AppContext) {}
