@@ -24,7 +24,10 @@ describe('the Thurrock example', () => {
   it('loads the partnership from the seeds with a first administrator, once', async () => {
     const signIn = await loadExample(database.db, { dataDir: dir, now: new Date() })
     expect(signIn?.email).toBe('admin@thurrock.example')
-    const [thurrock] = await listPartnerships(database.db)
+    const all = await listPartnerships(database.db)
+    // Thurrock, and the two other SET partnerships of the collaboration.
+    expect(all.map((p) => p.slug).sort()).toEqual(['essex', 'southend', 'thurrock'])
+    const thurrock = all.find((p) => p.slug === 'thurrock')
     expect(thurrock?.name).toBe('Thurrock Local Safeguarding Children Partnership')
     expect(thurrock?.vision).toMatch(/^Thurrock children and young people are happy, healthy, safe/)
     expect(thurrock?.aims).toEqual([
@@ -39,7 +42,21 @@ describe('the Thurrock example', () => {
 
     const again = await loadExample(database.db, { dataDir: dir, now: new Date() })
     expect(again).toEqual(signIn)
-    expect(await listPartnerships(database.db)).toHaveLength(1)
+    expect(await listPartnerships(database.db)).toHaveLength(3)
+    expect(signIn?.accounts.map((a) => a.role).sort()).toEqual([
+      'business_team',
+      'member',
+      'member',
+      'partner',
+      'partner',
+      'partner',
+      'scrutineer',
+    ])
+    const partner = await findUserByEmail(
+      database.db,
+      signIn!.accounts.find((a) => a.role === 'partner')!.email,
+    )
+    expect(await verifyPassword(partner!.passwordHash, signIn!.password!)).toBe(true)
     const reapplied = await applyPartnershipPreset(database.db, readPreset('thurrock'), new Date())
     expect(reapplied.created).toBe(false)
   })

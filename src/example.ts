@@ -3,7 +3,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { applyPartnershipPreset, readPreset } from './modules/partnership/partnership.presets.ts'
 import { listPartnerships } from './modules/partnership/partnership.repository.ts'
+import {
+  applySetPreset,
+  applyStructurePreset,
+  readJsonPreset,
+  setPresetSchema,
+  structurePresetSchema,
+} from './modules/partnership/structure.presets.ts'
 import { recordAudit } from './platform/audit/audit.service.ts'
+import type { Role } from './platform/auth/auth.table.ts'
 import { createUser, findUserByEmail } from './platform/auth/users.repository.ts'
 import type { Db } from './platform/db/client.ts'
 
@@ -11,18 +19,26 @@ export interface ExampleSignIn {
   email: string
   /** Known only when this start created the account, or when it was kept in the data folder. */
   password?: string
+  /** The example's other accounts, one for each role, with the same password. */
+  accounts: { email: string; role: Role }[]
 }
 
 /**
- * On an empty database, loads the Thurrock example with a first administrator whose password is
- * generated (never a fixed demo password that could survive into production) and kept in the data
- * folder so the person who started MASA can find it again.
+ * On an empty database, loads the Thurrock example (its structure from the seeds, fictional
+ * people in every role) and the SET collaboration. Passwords are generated, never fixed (a demo
+ * password could survive into production), and kept in the data folder so the person who
+ * started MASA can find them again.
  */
 export async function loadExample(
   db: Db,
   options: { dataDir: string; now: Date },
 ): Promise<ExampleSignIn | null> {
   const preset = readPreset('thurrock')
+  const structure = readJsonPreset('thurrock', structurePresetSchema)
+  const accounts = structure.accounts.map((a) => ({
+    role: a.role,
+    email: structure.people.find((p) => p.key === a.person)!.email.toLowerCase(),
+  }))
   const passwordFile = join(options.dataDir, 'first-administrator.txt')
   const existing = await listPartnerships(db)
   if (existing.length > 0) {
@@ -31,7 +47,7 @@ export async function loadExample(
     const kept = existsSync(passwordFile)
       ? readFileSync(passwordFile, 'utf8').match(/^password: (.+)$/m)?.[1]
       : undefined
-    return { email: admin.email, password: kept }
+    return { email: admin.email, password: kept, accounts }
   }
   const { partnership } = await applyPartnershipPreset(db, preset, options.now)
   const password = randomBytes(12).toString('base64url')
@@ -53,9 +69,24 @@ export async function loadExample(
     },
     options.now,
   )
-  mkdirSync(options.dataDir, { recursive: true })
-  writeFileSync(passwordFile, `email: ${preset.administrator.email}\npassword: ${password}\n`, {
-    mode: 0o600,
+  await applyStructurePreset(db, {
+    partnershipId: partnership.id,
+    preset: structure,
+    now: options.now,
+    accountPassword: password,
   })
-  return { email: preset.administrator.email, password }
+  await applySetPreset(db, readJsonPreset('set', setPresetSchema), options.now)
+  mkdirSync(options.dataDir, { recursive: true })
+  writeFileSync(
+    passwordFile,
+    [
+      `email: ${preset.administrator.email}`,
+      `password: ${password}`,
+      '# The same password signs in the example account of each role:',
+      ...accounts.map((a) => `# ${a.role}: ${a.email}`),
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  )
+  return { email: preset.administrator.email, password, accounts }
 }

@@ -64,6 +64,10 @@ export async function startServer() {
         : '    password: the one printed when this database was first started',
     )
   }
+  if (signIn?.accounts.length) {
+    lines.push('  The same password signs in as each other role of the example:')
+    for (const account of signIn.accounts) lines.push(`    ${account.role.padEnd(14)} ${account.email}`)
+  }
   lines.push('  Press Ctrl+C to stop.', '')
   process.stdout.write(`${lines.join('\n')}\n`)
 }
