@@ -5,11 +5,13 @@ import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
 import helmet from '@fastify/helmet'
+import multipart from '@fastify/multipart'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { agencyRoutes } from './modules/partnership/agencies.routes.ts'
 import { groupRoutes } from './modules/partnership/groups.routes.ts'
+import { importRoutes } from './modules/partnership/import.routes.ts'
 import { partnershipRoutes } from './modules/partnership/partnership.routes.ts'
 import { peopleRoutes } from './modules/partnership/people.routes.ts'
 import { accessHooks } from './platform/access/access.hooks.ts'
@@ -27,6 +29,7 @@ import type { Config } from './platform/config/config.ts'
 import type { Database } from './platform/db/client.ts'
 import { registerErrorPages } from './platform/http/error-pages.ts'
 import { registerRender } from './platform/http/render.ts'
+import type { UploadedFile } from './platform/http/upload.ts'
 import { createOutbox, type Outbox } from './platform/notify/notify.service.ts'
 import './platform/http/types.ts'
 import { apiRoutes } from './platform/api/api.routes.ts'
@@ -115,6 +118,19 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 1024 })
   await app.register(cookie, { secret: config.SESSION_SECRET })
   await app.register(formbody)
+  // Uploads arrive as fields on the body, so the CSRF check reads the token from them like any form.
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 50 },
+    async onFile(part) {
+      const content = await part.toBuffer()
+      ;(part as unknown as { value: UploadedFile }).value = {
+        filename: part.filename,
+        mimetype: part.mimetype,
+        content,
+      }
+    },
+  })
   await app.register(csrf, {
     cookieKey: '_csrf',
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: config.secureCookies },
@@ -168,6 +184,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(agencyRoutes, ctx)
   await app.register(groupRoutes, ctx)
   await app.register(peopleRoutes, ctx)
+  await app.register(importRoutes, ctx)
   await app.register(rulesRoutes, ctx)
   await app.register(outboxRoutes, ctx)
   await app.register(apiRoutes, { ...ctx, prefix: '/api/v1' })

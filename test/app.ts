@@ -68,6 +68,26 @@ export class TestClient {
     return response
   }
 
+  /** Sends a multipart form with one file, as a browser's file upload does. */
+  async upload(
+    url: string,
+    fields: Record<string, string>,
+    file: { field: string; name: string; type: string; content: Buffer | string },
+  ) {
+    const form = new FormData()
+    for (const [k, v] of Object.entries(fields)) form.append(k, v)
+    form.append(file.field, new Blob([file.content], { type: file.type }), file.name)
+    const encoded = new Response(form)
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: this.cookieHeader(), 'content-type': encoded.headers.get('content-type')! },
+      payload: Buffer.from(await encoded.arrayBuffer()),
+    })
+    this.keepCookies(response)
+    return response
+  }
+
   async signIn(email: string, password: string) {
     const response = await this.submit('/sign-in', '/sign-in', { email, password })
     if (response.statusCode !== 303) throw new Error(`Sign-in failed with ${response.statusCode}`)
