@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
-import { type ExampleSignIn, loadExample } from '../src/example.ts'
+import { loadExample } from '../src/example.ts'
 import type { Partnership } from '../src/modules/partnership/partnership.table.ts'
 import { partnerships } from '../src/modules/partnership/partnership.table.ts'
 import { hashEntry } from '../src/platform/audit/audit.service.ts'
@@ -17,7 +17,8 @@ import { ruleSettings } from '../src/platform/rules/rules.table.ts'
  * rows per insert, or `insert … select generate_series`), never a round trip per row.
  *
  * Later modules add their data by appending a step to `generatorSteps`: a step reads what earlier
- * steps made from the context (`ctx.partnerships`, `ctx.users`) and may add to it.
+ * steps made from the context (`ctx.partnerships`, `ctx.users`), may add to it, and pushes the
+ * audit events its rows would have made to `ctx.audit` (written, chained, after the last step).
  */
 
 /** The password of every synthetic person (one hash, computed once and reused). */
@@ -55,8 +56,8 @@ export interface GeneratorContext {
   /** How many synthetic partnerships to make. */
   partnershipCount: number
   dataDir: string
-  /** Set by the example step. */
-  example: (ExampleSignIn & { password: string }) | null
+  /** Set by the example step: the Thurrock administrator's sign-in. */
+  example: { email: string; password: string } | null
   /** Every partnership so far, Thurrock first. */
   partnerships: PartnershipRow[]
   /** Every synthetic person so far. */
@@ -159,7 +160,7 @@ export const generatorSteps: GeneratorStep[] = [
     async run(ctx) {
       const signIn = await loadExample(ctx.db, { dataDir: ctx.dataDir, now: ctx.now })
       if (!signIn?.password) throw new Error('The Thurrock example did not load into the new database')
-      ctx.example = { email: signIn.email, password: signIn.password }
+      ctx.example = { ...signIn, password: signIn.password }
       ctx.partnerships.push(...(await ctx.db.select().from(partnerships)))
     },
   },
@@ -281,41 +282,45 @@ export const generatorSteps: GeneratorStep[] = [
         on conflict do nothing`)
     },
   },
-  {
-    // Last: the events the steps above collected, chained after the entries already in the log.
-    name: 'audit log',
-    async run(ctx) {
-      const [head] = await queryRows<{ seq: string | number; hash: string }>(
-        ctx.db,
-        sql`select seq, hash from audit_log order by seq desc limit 1`,
-      )
-      let seq = head ? Number(head.seq) : 0
-      let prevHash = head?.hash ?? ''
-      const rows = ctx.audit
-        .sort((a, b) => a.at.getTime() - b.at.getTime())
-        .map((event) => {
-          const entry = {
-            id: randomUUID(),
-            seq: ++seq,
-            partnershipId: event.partnershipId,
-            actorId: event.actorId,
-            at: event.at,
-            entityType: event.entityType,
-            entityId: event.entityId,
-            action: event.action,
-            before: event.before ?? null,
-            after: event.after ?? null,
-            requestId: null,
-            prevHash,
-          }
-          prevHash = hashEntry(entry)
-          return { ...entry, hash: prevHash }
-        })
-      await insertInBatches(rows, (batch) => ctx.db.insert(auditLog).values(batch))
-      ctx.audit = []
-    },
-  },
 ]
+
+/**
+ * Runs after every generator step: the audit events the steps collected, in time order and
+ * chained after the entries already in the log, so `verifyAuditLog` still holds.
+ */
+export const auditStep: GeneratorStep = {
+  name: 'audit log',
+  async run(ctx) {
+    const [head] = await queryRows<{ seq: string | number; hash: string }>(
+      ctx.db,
+      sql`select seq, hash from audit_log order by seq desc limit 1`,
+    )
+    let seq = head ? Number(head.seq) : 0
+    let prevHash = head?.hash ?? ''
+    const rows = ctx.audit
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .map((event) => {
+        const entry = {
+          id: randomUUID(),
+          seq: ++seq,
+          partnershipId: event.partnershipId,
+          actorId: event.actorId,
+          at: event.at,
+          entityType: event.entityType,
+          entityId: event.entityId,
+          action: event.action,
+          before: event.before ?? null,
+          after: event.after ?? null,
+          requestId: null,
+          prevHash,
+        }
+        prevHash = hashEntry(entry)
+        return { ...entry, hash: prevHash }
+      })
+    await insertInBatches(rows, (batch) => ctx.db.insert(auditLog).values(batch))
+    ctx.audit = []
+  },
+}
 
 /** Fills an empty, migrated database with the example and the synthetic partnerships. */
 export async function generateDataset(db: Db, options: DatasetOptions): Promise<Dataset> {
@@ -333,7 +338,7 @@ export async function generateDataset(db: Db, options: DatasetOptions): Promise<
   }
   const started = performance.now()
   const steps: Dataset['steps'] = []
-  for (const step of generatorSteps) {
+  for (const step of [...generatorSteps, auditStep]) {
     const t = performance.now()
     await step.run(ctx)
     const ms = performance.now() - t

@@ -76,7 +76,8 @@ export class TestClient {
   ) {
     const form = new FormData()
     for (const [k, v] of Object.entries(fields)) form.append(k, v)
-    form.append(file.field, new Blob([file.content], { type: file.type }), file.name)
+    const bytes = typeof file.content === 'string' ? file.content : new Uint8Array(file.content)
+    form.append(file.field, new Blob([bytes], { type: file.type }), file.name)
     const encoded = new Response(form)
     const response = await this.app.inject({
       method: 'POST',

@@ -1,6 +1,7 @@
-import { asc, eq } from 'drizzle-orm'
-import type { DbOrTx } from '../../platform/db/client.ts'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import { type DbOrTx, queryRows } from '../../platform/db/client.ts'
 import { type NewPartnership, partnerships } from './partnership.table.ts'
+import { agencies, collaborationMembers, collaborations } from './structure.table.ts'
 
 export async function findPartnershipBySlug(db: DbOrTx, slug: string) {
   const [row] = await db.select().from(partnerships).where(eq(partnerships.slug, slug))
@@ -13,4 +14,33 @@ export function listPartnerships(db: DbOrTx) {
 
 export async function insertPartnership(db: DbOrTx, values: NewPartnership) {
   await db.insert(partnerships).values(values)
+}
+
+/** The partnership at a glance: its statutory partners and how many agencies, groups and people it has. */
+export async function partnershipOverview(db: DbOrTx, partnershipId: string) {
+  const [counts] = await queryRows<{ agencies: number; groups: number; people: number; memberships: number }>(
+    db,
+    sql`select
+      (select count(*)::int from agencies where partnership_id = ${partnershipId} and active_to is null) as agencies,
+      (select count(*)::int from groups where partnership_id = ${partnershipId} and closed_on is null) as groups,
+      (select count(*)::int from people where partnership_id = ${partnershipId} and left_on is null) as people,
+      (select count(*)::int from memberships where partnership_id = ${partnershipId}
+         and starts_on <= current_date and (ends_on is null or ends_on >= current_date)) as memberships`,
+  )
+  const statutory = await db
+    .select({
+      name: agencies.name,
+      statutoryRole: agencies.statutoryRole,
+      leadPartnerTitle: agencies.leadPartnerTitle,
+      delegatedPartnerTitle: agencies.delegatedPartnerTitle,
+    })
+    .from(agencies)
+    .where(and(eq(agencies.partnershipId, partnershipId), eq(agencies.kind, 'statutory_partner'), isNull(agencies.activeTo)))
+    .orderBy(asc(agencies.statutoryRole))
+  const collaborationsOf = await db
+    .select({ slug: collaborations.slug, name: collaborations.name })
+    .from(collaborationMembers)
+    .innerJoin(collaborations, eq(collaborations.id, collaborationMembers.collaborationId))
+    .where(eq(collaborationMembers.partnershipId, partnershipId))
+  return { counts: counts ?? { agencies: 0, groups: 0, people: 0, memberships: 0 }, statutory, collaborations: collaborationsOf }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../../app.ts'
-import { listPartnerships } from './partnership.repository.ts'
+import { listPartnerships, partnershipOverview } from './partnership.repository.ts'
 
 export async function partnershipRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/', { config: { permission: 'public' } }, async (request, reply) => {
@@ -18,6 +18,7 @@ export async function partnershipRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.render('modules/partnership/views/overview.njk', {
       title: partnership.name,
       role: request.actor?.roles?.get(partnership.id),
+      ...(await partnershipOverview(ctx.db, partnership.id)),
     })
   })
 }
