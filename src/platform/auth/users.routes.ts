@@ -10,6 +10,7 @@ import {
   getUser,
   invitePerson,
   listUsers,
+  resetSecondFactor,
   roleLabels,
 } from './users.service.ts'
 
@@ -114,6 +115,20 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!uuid.test(userId)) throw notFound()
     return guarded(request, reply, userId, () =>
       deactivateMembership(ctx.db, {
+        partnershipId: request.partnership!.id,
+        userId,
+        actorId: request.user!.id,
+        now: ctx.now(),
+        requestId: request.id,
+      }),
+    )
+  })
+
+  app.post('/p/:slug/users/:userId/reset-second-factor', { config }, async (request, reply) => {
+    const { userId } = request.params as { userId: string }
+    if (!uuid.test(userId)) throw notFound()
+    return guarded(request, reply, userId, () =>
+      resetSecondFactor(ctx.db, {
         partnershipId: request.partnership!.id,
         userId,
         actorId: request.user!.id,

@@ -26,14 +26,18 @@ export function registerRender(app: FastifyInstance, views: nunjucks.Environment
 
 const sections: { path: string; text: string; permission: Permission }[] = [
   { path: '', text: 'Overview', permission: 'partnership:view' },
+  { path: '/agencies', text: 'Agencies', permission: 'structure:view' },
+  { path: '/groups', text: 'Groups', permission: 'structure:view' },
+  { path: '/people', text: 'People', permission: 'structure:view' },
   { path: '/rules', text: 'Rules', permission: 'rules:view' },
   { path: '/users', text: 'Users', permission: 'users:manage' },
   { path: '/audit', text: 'Audit log', permission: 'audit:view' },
   { path: '/outbox', text: 'Outbox', permission: 'outbox:view' },
+  { path: '/security', text: 'Security', permission: 'security:manage' },
 ]
 
 /** The partnership's sections this person may open, with the current one marked. */
-function navigationFor(partnership: Partnership, actor: Actor | null, url: string) {
+export function navigationFor(partnership: Partnership, actor: Actor | null, url: string) {
   const base = `/p/${partnership.slug}`
   const path = url.split('?')[0] ?? ''
   return sections
