@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import zlib from 'node:zlib'
 import { join } from 'node:path'
+import zlib from 'node:zlib'
 import compress from '@fastify/compress'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'

@@ -1,10 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { agencyReviewReminderJob } from './modules/partnership/agency-reviews.service.ts'
 import { createThrottle } from './platform/auth/throttle.ts'
 import type { Config } from './platform/config/config.ts'
 import type { Database } from './platform/db/client.ts'
 import { createScheduler, type Job } from './platform/jobs/jobs.ts'
 import { builtinJobs } from './platform/jobs/registry.ts'
 import { createSmtpTransport } from './platform/notify/mailer.ts'
+import { createOutbox } from './platform/notify/notify.service.ts'
 import { createSender } from './platform/notify/sender.ts'
 
 /** Every scheduled job of the platform and the modules, wired to their dependencies. */
@@ -21,6 +23,10 @@ export function allJobs(deps: { config: Config; database: Database }): Job[] {
   const throttle = createThrottle({ db: deps.database.db, now })
   return [
     ...builtinJobs({ sender }),
+    agencyReviewReminderJob({
+      outbox: createOutbox({ db: deps.database.db, now }),
+      publicUrl: deps.config.PUBLIC_URL,
+    }),
     {
       name: 'prune-sign-in-failures',
       schedule: '17 * * * *',

@@ -35,12 +35,22 @@ export async function partnershipOverview(db: DbOrTx, partnershipId: string) {
       delegatedPartnerTitle: agencies.delegatedPartnerTitle,
     })
     .from(agencies)
-    .where(and(eq(agencies.partnershipId, partnershipId), eq(agencies.kind, 'statutory_partner'), isNull(agencies.activeTo)))
+    .where(
+      and(
+        eq(agencies.partnershipId, partnershipId),
+        eq(agencies.kind, 'statutory_partner'),
+        isNull(agencies.activeTo),
+      ),
+    )
     .orderBy(asc(agencies.statutoryRole))
   const collaborationsOf = await db
     .select({ slug: collaborations.slug, name: collaborations.name })
     .from(collaborationMembers)
     .innerJoin(collaborations, eq(collaborations.id, collaborationMembers.collaborationId))
     .where(eq(collaborationMembers.partnershipId, partnershipId))
-  return { counts: counts ?? { agencies: 0, groups: 0, people: 0, memberships: 0 }, statutory, collaborations: collaborationsOf }
+  return {
+    counts: counts ?? { agencies: 0, groups: 0, people: 0, memberships: 0 },
+    statutory,
+    collaborations: collaborationsOf,
+  }
 }

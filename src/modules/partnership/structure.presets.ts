@@ -176,17 +176,15 @@ export async function applyStructurePreset(
       const agencyId = p.agency ? (agencyIds.get(p.agency) ?? null) : null
       if (p.agency && !agencyId)
         throw new Error(`Preset person ${p.key} names an unknown agency: ${p.agency}`)
-      await tx
-        .insert(people)
-        .values({
-          id,
-          partnershipId,
-          name: p.name,
-          jobTitle: p.jobTitle,
-          agencyId,
-          email: p.email,
-          createdAt: now,
-        })
+      await tx.insert(people).values({
+        id,
+        partnershipId,
+        name: p.name,
+        jobTitle: p.jobTitle,
+        agencyId,
+        email: p.email,
+        createdAt: now,
+      })
       personIds.set(p.key, id)
       counts.people++
     }
@@ -352,16 +350,14 @@ export async function applySetPreset(
         if (!p.name || !p.shortName || !p.area)
           throw new Error(`SET preset: partnership ${p.slug} is missing and has no details`)
         row = { id: randomUUID() }
-        await tx
-          .insert(partnerships)
-          .values({
-            id: row.id,
-            slug: p.slug,
-            name: p.name,
-            shortName: p.shortName,
-            area: p.area,
-            createdAt: now,
-          })
+        await tx.insert(partnerships).values({
+          id: row.id,
+          slug: p.slug,
+          name: p.name,
+          shortName: p.shortName,
+          area: p.area,
+          createdAt: now,
+        })
         created++
       }
       await tx
