@@ -3,13 +3,13 @@ import { z } from 'zod'
 import type { AppContext } from '../../app.ts'
 import { parseForm } from '../http/forms.ts'
 import { checkPassword } from './passwords.ts'
-import { requestPasswordReset } from './users.service.ts'
 import {
   checkUserToken,
   redeemUserToken,
   type TokenCheck,
   type UserTokenKind,
 } from './user-tokens.service.ts'
+import { requestPasswordReset } from './users.service.ts'
 
 const newPasswordForm = (email: string) =>
   z

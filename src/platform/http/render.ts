@@ -34,6 +34,7 @@ const sections: { path: string; text: string; permission: Permission }[] = [
   { path: '/audit', text: 'Audit log', permission: 'audit:view' },
   { path: '/outbox', text: 'Outbox', permission: 'outbox:view' },
   { path: '/security', text: 'Security', permission: 'security:manage' },
+  { path: '/api-tokens', text: 'API tokens', permission: 'tokens:manage' },
 ]
 
 /** The partnership's sections this person may open, with the current one marked. */
