@@ -8,6 +8,19 @@ export async function findPartnershipBySlug(db: DbOrTx, slug: string) {
   return row ?? null
 }
 
+/** The directory of partnerships: only what a list shows, so the start page stays cheap at national scale. */
+export function listPartnershipSummaries(db: DbOrTx) {
+  return db
+    .select({
+      id: partnerships.id,
+      slug: partnerships.slug,
+      name: partnerships.name,
+      area: partnerships.area,
+    })
+    .from(partnerships)
+    .orderBy(asc(partnerships.name))
+}
+
 export function listPartnerships(db: DbOrTx) {
   return db.select().from(partnerships).orderBy(asc(partnerships.name))
 }
@@ -18,38 +31,41 @@ export async function insertPartnership(db: DbOrTx, values: NewPartnership) {
 
 /** The partnership at a glance: its statutory partners and how many agencies, groups and people it has. */
 export async function partnershipOverview(db: DbOrTx, partnershipId: string) {
-  const [counts] = await queryRows<{ agencies: number; groups: number; people: number; memberships: number }>(
-    db,
-    sql`select
+  // Independent reads: on a PostgreSQL pool they run side by side.
+  const [countRows, statutory, collaborationsOf] = await Promise.all([
+    queryRows<{ agencies: number; groups: number; people: number; memberships: number }>(
+      db,
+      sql`select
       (select count(*)::int from agencies where partnership_id = ${partnershipId} and active_to is null) as agencies,
       (select count(*)::int from groups where partnership_id = ${partnershipId} and closed_on is null) as groups,
       (select count(*)::int from people where partnership_id = ${partnershipId} and left_on is null) as people,
       (select count(*)::int from memberships where partnership_id = ${partnershipId}
          and starts_on <= current_date and (ends_on is null or ends_on >= current_date)) as memberships`,
-  )
-  const statutory = await db
-    .select({
-      name: agencies.name,
-      statutoryRole: agencies.statutoryRole,
-      leadPartnerTitle: agencies.leadPartnerTitle,
-      delegatedPartnerTitle: agencies.delegatedPartnerTitle,
-    })
-    .from(agencies)
-    .where(
-      and(
-        eq(agencies.partnershipId, partnershipId),
-        eq(agencies.kind, 'statutory_partner'),
-        isNull(agencies.activeTo),
-      ),
-    )
-    .orderBy(asc(agencies.statutoryRole))
-  const collaborationsOf = await db
-    .select({ slug: collaborations.slug, name: collaborations.name })
-    .from(collaborationMembers)
-    .innerJoin(collaborations, eq(collaborations.id, collaborationMembers.collaborationId))
-    .where(eq(collaborationMembers.partnershipId, partnershipId))
+    ),
+    db
+      .select({
+        name: agencies.name,
+        statutoryRole: agencies.statutoryRole,
+        leadPartnerTitle: agencies.leadPartnerTitle,
+        delegatedPartnerTitle: agencies.delegatedPartnerTitle,
+      })
+      .from(agencies)
+      .where(
+        and(
+          eq(agencies.partnershipId, partnershipId),
+          eq(agencies.kind, 'statutory_partner'),
+          isNull(agencies.activeTo),
+        ),
+      )
+      .orderBy(asc(agencies.statutoryRole)),
+    db
+      .select({ slug: collaborations.slug, name: collaborations.name })
+      .from(collaborationMembers)
+      .innerJoin(collaborations, eq(collaborations.id, collaborationMembers.collaborationId))
+      .where(eq(collaborationMembers.partnershipId, partnershipId)),
+  ])
   return {
-    counts: counts ?? { agencies: 0, groups: 0, people: 0, memberships: 0 },
+    counts: countRows[0] ?? { agencies: 0, groups: 0, people: 0, memberships: 0 },
     statutory,
     collaborations: collaborationsOf,
   }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../../app.ts'
-import { listPartnerships, partnershipOverview } from './partnership.repository.ts'
+import { listPartnershipSummaries, partnershipOverview } from './partnership.repository.ts'
 
 export async function partnershipRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/', { config: { permission: 'public' } }, async (request, reply) => {
-    const partnerships = await listPartnerships(ctx.db)
+    const partnerships = await listPartnershipSummaries(ctx.db)
     const mine = partnerships.filter((p) => request.actor?.roles?.has(p.id))
     return reply.render('modules/partnership/views/start.njk', {
       title: 'Multi-agency safeguarding arrangements',

@@ -69,11 +69,28 @@ export function createSessions({
     async resume(token: string | undefined): Promise<SignedIn | null> {
       if (!token) return null
       const id = hashToken(token)
-      const [row] = await db
-        .select({ session: sessions, user: users })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(and(eq(sessions.id, id), isNull(sessions.endedAt), isNull(users.deactivatedAt)))
+      // The session and the person's roles in one round trip: both are found by the session id.
+      const [[row], roleRows] = await Promise.all([
+        db
+          .select({ session: sessions, user: users })
+          .from(sessions)
+          .innerJoin(users, eq(users.id, sessions.userId))
+          .where(and(eq(sessions.id, id), isNull(sessions.endedAt), isNull(users.deactivatedAt))),
+        db
+          .select({
+            partnershipId: partnershipRoles.partnershipId,
+            role: partnershipRoles.role,
+            requireSecondFactor: partnershipSecurity.requireSecondFactor,
+            oidcIssuer: partnershipSecurity.oidcIssuer,
+          })
+          .from(sessions)
+          .innerJoin(partnershipRoles, eq(partnershipRoles.userId, sessions.userId))
+          .leftJoin(
+            partnershipSecurity,
+            eq(partnershipSecurity.partnershipId, partnershipRoles.partnershipId),
+          )
+          .where(and(eq(sessions.id, id), isNull(partnershipRoles.deactivatedAt))),
+      ])
       if (!row) return null
       const at = now()
       if (expired(row.session, at)) {
@@ -84,16 +101,6 @@ export function createSessions({
       if (at.getTime() - row.session.lastSeenAt.getTime() > 60_000) {
         await db.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.id, id))
       }
-      const roleRows = await db
-        .select({
-          partnershipId: partnershipRoles.partnershipId,
-          role: partnershipRoles.role,
-          requireSecondFactor: partnershipSecurity.requireSecondFactor,
-          oidcIssuer: partnershipSecurity.oidcIssuer,
-        })
-        .from(partnershipRoles)
-        .leftJoin(partnershipSecurity, eq(partnershipSecurity.partnershipId, partnershipRoles.partnershipId))
-        .where(and(eq(partnershipRoles.userId, row.user.id), isNull(partnershipRoles.deactivatedAt)))
       // A password session counts as two factors once the person has TOTP (they gave a code to get
       // here). A session from an identity provider carries that provider's own second factor, but
       // only for the partnership that trusts that provider.
