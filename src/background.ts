@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { agencyReviewReminderJob } from './modules/partnership/agency-reviews.service.ts'
+import { chairTenureReminderJob } from './modules/partnership/memberships.reminder.ts'
 import { createThrottle } from './platform/auth/throttle.ts'
 import type { Config } from './platform/config/config.ts'
 import type { Database } from './platform/db/client.ts'
@@ -21,12 +22,11 @@ export function allJobs(deps: { config: Config; database: Database }): Job[] {
       })
     : null
   const throttle = createThrottle({ db: deps.database.db, now })
+  const outbox = createOutbox({ db: deps.database.db, now })
   return [
     ...builtinJobs({ sender }),
-    agencyReviewReminderJob({
-      outbox: createOutbox({ db: deps.database.db, now }),
-      publicUrl: deps.config.PUBLIC_URL,
-    }),
+    agencyReviewReminderJob({ outbox, publicUrl: deps.config.PUBLIC_URL }),
+    chairTenureReminderJob({ outbox, publicUrl: deps.config.PUBLIC_URL }),
     {
       name: 'prune-sign-in-failures',
       schedule: '17 * * * *',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
-import { recordAudit } from '../../platform/audit/audit.service.ts'
+import { auditChange, type ChangeContext } from '../../platform/audit/audit.service.ts'
 import type { Db, Tx } from '../../platform/db/client.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import { agencyKindLabels, sectorLabels, statutoryRoleLabels, statutoryRoleNames } from './agencies.labels.ts'
@@ -31,12 +31,7 @@ export interface AgencyFields {
   activeFrom: string | null
 }
 
-interface Change {
-  partnershipId: string
-  actorId: string | null
-  now: Date
-  requestId?: string
-}
+type Change = ChangeContext
 
 const fieldNames = [
   'name',
@@ -228,26 +223,11 @@ function pick(agency: AgencyFields): Record<(typeof fieldNames)[number], string 
   >
 }
 
-function audit(
+const audit = (
   tx: Tx,
   change: Change,
   id: string,
   action: string,
   before: Record<string, unknown> | null,
   after: Record<string, unknown>,
-) {
-  return recordAudit(
-    tx,
-    {
-      partnershipId: change.partnershipId,
-      actorId: change.actorId,
-      entityType: 'agency',
-      entityId: id,
-      action,
-      before,
-      after,
-      requestId: change.requestId,
-    },
-    change.now,
-  )
-}
+) => auditChange(tx, change, { type: 'agency', id }, action, before, after)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { and, asc, eq, ne, sql } from 'drizzle-orm'
-import { recordAudit } from '../../platform/audit/audit.service.ts'
+import { auditChange, type ChangeContext } from '../../platform/audit/audit.service.ts'
 import type { Db, Tx } from '../../platform/db/client.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import { FieldProblems, isUniqueViolation, throwIfAny } from './agencies.problems.ts'
@@ -29,12 +29,7 @@ export interface OtherPartnershipFields {
   protocolReviewDue: string | null
 }
 
-interface Change {
-  partnershipId: string
-  actorId: string | null
-  now: Date
-  requestId?: string
-}
+type Change = ChangeContext
 
 const fieldNames = ['name', 'kind', 'protocol', 'protocolReviewDue'] as const
 const LOCK = 7_303_003
@@ -180,26 +175,11 @@ function pick(row: OtherPartnershipFields) {
   >
 }
 
-function audit(
+const audit = (
   tx: Tx,
   change: Change,
   id: string,
   action: string,
   before: Record<string, unknown> | null,
   after: Record<string, unknown>,
-) {
-  return recordAudit(
-    tx,
-    {
-      partnershipId: change.partnershipId,
-      actorId: change.actorId,
-      entityType: 'other_partnership',
-      entityId: id,
-      action,
-      before,
-      after,
-      requestId: change.requestId,
-    },
-    change.now,
-  )
-}
+) => auditChange(tx, change, { type: 'other_partnership', id }, action, before, after)

@@ -107,3 +107,36 @@ export async function verifyAuditLog(db: DbOrTx, batchSize = 5000): Promise<Veri
   }
   return { ok: problems.length === 0, checked, problems }
 }
+
+/** Who makes a change, in which partnership, and when: what every audited service function is given. */
+export interface ChangeContext {
+  partnershipId: string
+  actorId: string | null
+  now: Date
+  requestId?: string
+}
+
+/** The audit entry for one record changed under `change`, written in the change's transaction. */
+export function auditChange(
+  tx: DbOrTx,
+  change: ChangeContext,
+  entity: { type: string; id: string },
+  action: string,
+  before: unknown,
+  after: unknown,
+) {
+  return recordAudit(
+    tx,
+    {
+      partnershipId: change.partnershipId,
+      actorId: change.actorId,
+      entityType: entity.type,
+      entityId: entity.id,
+      action,
+      before,
+      after,
+      requestId: change.requestId,
+    },
+    change.now,
+  )
+}

@@ -121,6 +121,16 @@ export const ruleDefinitions = [
     source: 'Chairs of the Sub-Groups will have a one year tenure',
   },
   {
+    key: 'executiveLayMembers',
+    label: 'Lay members on the executive board',
+    sentence: 'The executive board has at least {n} lay members',
+    unit: 'count',
+    default: 2,
+    min: 0,
+    max: 10,
+    source: 'The Thurrock LSCP will recruit two lay members to sit on the Management Executive Board',
+  },
+  {
     key: 'publishedReviewSentWithin',
     label: 'Published review sent to the national panel',
     sentence:
