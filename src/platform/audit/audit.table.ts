@@ -22,7 +22,11 @@ export const auditLog = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [index('audit_log_partnership_at_idx').on(t.partnershipId, t.at)],
+  (t) => [
+    index('audit_log_partnership_at_idx').on(t.partnershipId, t.at),
+    // A record's history (the timeline on its page) is read by entity.
+    index('audit_log_entity_idx').on(t.entityType, t.entityId, t.at),
+  ],
 )
 
 export type AuditEntry = typeof auditLog.$inferSelect

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { and, asc, count, eq, isNull, ne } from 'drizzle-orm'
+import { linkAccount } from '../../modules/partnership/people.service.ts'
 import { recordAudit } from '../audit/audit.service.ts'
 import type { Db } from '../db/client.ts'
 import { appError } from '../http/errors.ts'
@@ -111,6 +112,15 @@ export async function invitePerson(
         createdAt: input.now,
       })
     }
+    // The partnership's directory entry with this e-mail, if any, now belongs to this account.
+    await linkAccount(tx, {
+      partnershipId: input.partnership.id,
+      actorId: input.invitedBy,
+      now: input.now,
+      requestId: input.requestId,
+      userId: user.id,
+      email,
+    })
     const base = input.publicUrl.replace(/\/$/, '')
     if (user.passwordHash === null) {
       const token = await issueUserToken(tx, {
