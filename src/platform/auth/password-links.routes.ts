@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { AppContext } from '../../app.ts'
 import { parseForm } from '../http/forms.ts'
+import { requestPasswordReset } from './password-reset.service.ts'
 import { checkPassword } from './passwords.ts'
 import {
   checkUserToken,
@@ -9,7 +10,6 @@ import {
   type TokenCheck,
   type UserTokenKind,
 } from './user-tokens.service.ts'
-import { requestPasswordReset } from './users.service.ts'
 
 const newPasswordForm = (email: string) =>
   z

@@ -20,14 +20,12 @@ describe('inviting someone already in the directory', () => {
     const partnership = await buildPartnership(db)
     const admin = await buildUser(db, { partnershipId: partnership.id, role: 'administrator' })
     const personId = randomUUID()
-    await db
-      .insert(people)
-      .values({
-        id: personId,
-        partnershipId: partnership.id,
-        name: 'Kim Lowe',
-        email: 'Kim.Lowe@example.org',
-      })
+    await db.insert(people).values({
+      id: personId,
+      partnershipId: partnership.id,
+      name: 'Kim Lowe',
+      email: 'Kim.Lowe@example.org',
+    })
     const userId = await invitePerson(db, createOutbox({ db, now: () => new Date() }), {
       partnership,
       email: 'kim.lowe@example.org',

@@ -4,13 +4,13 @@ import type { AppContext } from '../../app.ts'
 import { AppError, notFound } from '../http/errors.ts'
 import { type FormErrors, parseForm } from '../http/forms.ts'
 import { roles } from './auth.table.ts'
+import { resetSecondFactor } from './users.second-factor.service.ts'
 import {
   changeRole,
   deactivateMembership,
   getUser,
   invitePerson,
   listUsers,
-  resetSecondFactor,
   roleLabels,
 } from './users.service.ts'
 

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit.service.ts'
 import type { Db } from '../db/client.ts'
 import { appError } from '../http/errors.ts'
 import type { Outbox } from '../notify/notify.service.ts'
-import { partnershipRoles, type Role, recoveryCodes, sessions, users } from './auth.table.ts'
+import { partnershipRoles, type Role, users } from './auth.table.ts'
 import { issueUserToken } from './user-tokens.service.ts'
 import { findUserByEmail, normaliseEmail } from './users.repository.ts'
 
@@ -291,106 +291,6 @@ export async function deactivateMembership(
         action: 'deactivate',
         before: { role: current.role, active: true },
         after: { role: current.role, active: false },
-        requestId: input.requestId,
-      },
-      input.now,
-    )
-    return true
-  })
-}
-
-/**
- * "Forgotten password": a reset link (valid 1 hour) when the address belongs to an active person.
- * The caller shows the same answer either way.
- */
-export async function requestPasswordReset(
-  db: Db,
-  outbox: Outbox,
-  input: { email: string; publicUrl: string; now: Date; requestId?: string },
-) {
-  const user = await findUserByEmail(db, input.email)
-  if (!user || user.deactivatedAt) {
-    await recordAudit(
-      db,
-      {
-        entityType: 'password_reset',
-        entityId: normaliseEmail(input.email),
-        action: 'requested_unknown',
-        requestId: input.requestId,
-      },
-      input.now,
-    )
-    return
-  }
-  await db.transaction(async (tx) => {
-    const token = await issueUserToken(tx, { kind: 'reset', userId: user.id, now: input.now })
-    await outbox.enqueue(tx, {
-      to: user.email,
-      subject: 'Reset your MASA password',
-      text: [
-        `Dear ${user.name},`,
-        '',
-        'Someone asked to reset the password for your MASA account. Use this link to choose a new one.',
-        'It works once and for 1 hour:',
-        `${input.publicUrl.replace(/\/$/, '')}/reset-password?token=${token}`,
-        '',
-        'If it was not you, you can ignore this e-mail: your password has not changed.',
-      ].join('\n'),
-    })
-    await recordAudit(
-      tx,
-      {
-        actorId: user.id,
-        entityType: 'user',
-        entityId: user.id,
-        action: 'password_reset_requested',
-        requestId: input.requestId,
-      },
-      input.now,
-    )
-  })
-}
-
-/**
- * For a person who has lost their authenticator app: turns their second factor off (they set it
- * up again at their next sign-in if a partnership requires it) and signs them out everywhere.
- */
-export async function resetSecondFactor(
-  db: Db,
-  input: { partnershipId: string; userId: string; actorId: string; now: Date; requestId?: string },
-) {
-  return db.transaction(async (tx) => {
-    const [member] = await tx
-      .select({ totpEnabledAt: users.totpEnabledAt })
-      .from(partnershipRoles)
-      .innerJoin(users, eq(users.id, partnershipRoles.userId))
-      .where(
-        and(
-          eq(partnershipRoles.partnershipId, input.partnershipId),
-          eq(partnershipRoles.userId, input.userId),
-          isNull(partnershipRoles.deactivatedAt),
-        ),
-      )
-    if (!member?.totpEnabledAt) return false
-    await tx.update(users).set({ totpSecret: null, totpEnabledAt: null }).where(eq(users.id, input.userId))
-    await tx
-      .update(recoveryCodes)
-      .set({ usedAt: input.now })
-      .where(and(eq(recoveryCodes.userId, input.userId), isNull(recoveryCodes.usedAt)))
-    await tx
-      .update(sessions)
-      .set({ endedAt: input.now })
-      .where(and(eq(sessions.userId, input.userId), isNull(sessions.endedAt)))
-    await recordAudit(
-      tx,
-      {
-        partnershipId: input.partnershipId,
-        actorId: input.actorId,
-        entityType: 'user',
-        entityId: input.userId,
-        action: 'reset_second_factor',
-        before: { secondFactor: true },
-        after: { secondFactor: false },
         requestId: input.requestId,
       },
       input.now,
