@@ -64,12 +64,17 @@ export async function groupRoutes(app: FastifyInstance, ctx: AppContext) {
     const partnership = request.partnership!
     const { group: slug } = request.params as { group: string }
     const today = londonDay(ctx.now())
-    const detail = isSlug(slug) ? await groupDetail(ctx.db, partnership.id, slug, today) : null
+    if (!isSlug(slug)) throw notFound()
+    // The rule set is read alongside the group: a partnership's own groups use its rules, and so
+    // do the collaboration's groups seen from it.
+    const [detail, rules] = await Promise.all([
+      groupDetail(ctx.db, partnership.id, slug, today),
+      getRuleSet(ctx.db, partnership.id),
+    ])
     if (!detail) throw notFound()
     const { group, members, counts } = detail
     const viewer = viewerOf(request)
     const seeMembers = canSeeMembers(viewer, group, isAmong(viewer, members))
-    const rules = await getRuleSet(ctx.db, group.partnershipId ?? partnership.id)
     const query = request.query as Record<string, string | undefined>
     const flash = Object.keys(flashes).find((key) => query[key] !== undefined)
     const editable = canEdit(request)
