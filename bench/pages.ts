@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto'
+import { groupKindLabels, roleLabels } from '../src/modules/partnership/groups.labels.ts'
+import {
+  type CurrentMember,
+  roleRank,
+  type VisibleGroup,
+} from '../src/modules/partnership/groups.repository.ts'
+import { groupSummaryRows, memberRows, standardItemLines } from '../src/modules/partnership/groups.view.ts'
+import { groupWarnings } from '../src/modules/partnership/memberships.rules.ts'
 import { readPreset } from '../src/modules/partnership/partnership.presets.ts'
+import { readJsonPreset, structurePresetSchema } from '../src/modules/partnership/structure.presets.ts'
 import type { Role, User } from '../src/platform/auth/auth.table.ts'
 import { createCalendar } from '../src/platform/calendar/calendar.ts'
+import { navigationFor } from '../src/platform/http/render.ts'
 import { defaultRuleSet, describeAmount, ruleDefinitions } from '../src/platform/rules/rules.definitions.ts'
 import { computeDeadline } from '../src/platform/rules/rules.service.ts'
 import { type PartnershipRow, syntheticPartnership } from './generate.ts'
+import { BOARD_SEATS, THURROCK_BOARD, thurrockBoardSeats } from './structure.ts'
 
 /**
  * The pages the benchmark drives. Each page names its template and builds, once, the context
@@ -43,29 +54,20 @@ export interface BenchPage {
 /** What `reply.render` adds to every page's context (see src/platform/http/render.ts). */
 function layout(f: Fixtures, options: { signedIn: boolean; partnership?: PartnershipRow; path: string }) {
   const p = options.partnership
+  // The person signed in has one role, in Thurrock.
+  const actor = options.signedIn ? { userId: f.user.id, roles: new Map([[f.partnership.id, f.role]]) } : null
   return {
     user: options.signedIn ? f.user : null,
     partnership: p ?? null,
-    navigation: p ? navigation(p, options.path) : undefined,
+    navigation: p ? navigationFor(p, actor, options.path) : undefined,
     csrfToken: f.csrfToken,
     cspNonce: f.cspNonce,
     requestId: f.requestId,
+    partnershipCount: actor?.roles.size ?? 0,
   }
 }
 
-/** An administrator's navigation: every section, the current one marked. */
-function navigation(p: PartnershipRow, path: string) {
-  const base = `/p/${p.slug}`
-  return [
-    { path: '', text: 'Overview' },
-    { path: '/rules', text: 'Rules' },
-    { path: '/outbox', text: 'Outbox' },
-  ].map((s) => ({
-    href: base + s.path,
-    text: s.text,
-    active: s.path === '' ? path === base : path.startsWith(base + s.path),
-  }))
-}
+const boardPath = `/p/thurrock/groups/${THURROCK_BOARD}`
 
 export const pages: BenchPage[] = [
   {
@@ -121,7 +123,136 @@ export const pages: BenchPage[] = [
       }
     },
   },
+  {
+    name: 'group',
+    path: boardPath,
+    signedIn: true,
+    template: 'modules/partnership/views/groups/detail.njk',
+    // The members table's caption: only the page with its 50 members shows it.
+    expect: `${BOARD_SEATS} seats today`,
+    context: (f) => {
+      // As the group route builds it (groups.routes.ts), from the board as bench/structure.ts fills it.
+      const { group, members, allSeats } = thurrockBoard(f)
+      const count = (role: string) => members.filter((m) => m.role === role).length
+      return {
+        ...layout(f, { signedIn: true, partnership: f.partnership, path: boardPath }),
+        title: group.name,
+        group,
+        kindLabel: groupKindLabels[group.kind],
+        closed: false,
+        summaryRows: groupSummaryRows(group, f.today, '/p/thurrock/groups'),
+        standardItems: standardItemLines(group),
+        seeMembers: true,
+        members: memberRows(group, members, f.today),
+        exceptions: members.filter((m) => m.ruleException),
+        warnings: groupWarnings(group, members, defaultRuleSet, f.today),
+        counts: {
+          members: members.length,
+          layMembers: count('lay_member'),
+          chairs: count('chair'),
+          deputies: count('deputy'),
+          allSeats,
+        },
+        roleLabels,
+        canEdit: true,
+        canEditDetails: true,
+        flash: undefined,
+      }
+    },
+  },
 ]
+
+/**
+ * Thurrock's board as the group page reads it: the example's group and seats, and the seats the
+ * generator adds (the same plan), ordered as the members query orders them.
+ */
+function thurrockBoard(f: Fixtures): { group: VisibleGroup; members: CurrentMember[]; allSeats: number } {
+  const preset = readJsonPreset('thurrock', structurePresetSchema)
+  const board = preset.groups.find((g) => g.slug === THURROCK_BOARD)
+  if (!board) throw new Error(`The Thurrock preset has no group ${THURROCK_BOARD}`)
+  const parent = preset.groups.find((g) => g.slug === board.accountableTo)
+  const group: VisibleGroup = {
+    id: randomUUID(),
+    partnershipId: f.partnership.id,
+    collaborationId: null,
+    slug: board.slug,
+    name: board.name,
+    kind: board.kind,
+    accountableToId: parent ? randomUUID() : null,
+    purpose: board.purpose,
+    termsOfReference: '',
+    meetingsPerYear: board.meetingsPerYear ?? null,
+    meetingMinutes: board.meetingMinutes ?? null,
+    transitionalMeetingsPerYear: board.transitionalMeetingsPerYear ?? null,
+    transitionalUntil: board.transitionalUntil ?? null,
+    quorum: null,
+    confidential: board.confidential,
+    endsOn: null,
+    standardItems: board.standardItems,
+    closedOn: null,
+    closedReason: null,
+    createdAt: f.user.createdAt,
+    accountableToName: parent?.name ?? null,
+    accountableToSlug: parent?.slug ?? null,
+    collaborationName: null,
+  }
+  const agencyIds = new Map(preset.agencies.map((a) => [a.name, { id: randomUUID(), kind: a.kind }]))
+  const member = (
+    person: { name: string; jobTitle: string; agency: string | null },
+    seat: Pick<CurrentMember, 'role' | 'startsOn' | 'endsOn'>,
+    deputyFor: CurrentMember | null,
+  ): CurrentMember => {
+    const agency = person.agency ? agencyIds.get(person.agency) : undefined
+    return {
+      id: randomUUID(),
+      ...seat,
+      ruleException: null,
+      deputyForId: deputyFor?.id ?? null,
+      deputyForName: deputyFor?.personName ?? null,
+      personId: randomUUID(),
+      personName: person.name,
+      jobTitle: person.jobTitle,
+      userId: null,
+      agencyId: agency?.id ?? null,
+      agencyName: agency ? person.agency : null,
+      personAgencyName: agency ? person.agency : null,
+      personAgencyKind: agency?.kind ?? null,
+      partnershipId: f.partnership.id,
+    }
+  }
+  const byKey = new Map<string, CurrentMember>()
+  const presetSeats = preset.memberships.filter((m) => m.group === THURROCK_BOARD)
+  for (const m of presetSeats) {
+    const person = preset.people.find((p) => p.key === m.person)
+    if (!person) continue
+    const deputyFor = m.deputyFor ? (byKey.get(m.deputyFor) ?? null) : null
+    byKey.set(
+      m.person,
+      member(person, { role: m.role, startsOn: m.startsOn, endsOn: m.endsOn ?? null }, deputyFor),
+    )
+  }
+  const added = thurrockBoardSeats(preset)
+  const members = [
+    ...byKey.values(),
+    ...added.map((s) =>
+      member(
+        s,
+        { role: s.role, startsOn: s.startsOn, endsOn: null },
+        s.deputyFor ? (byKey.get(s.deputyFor) ?? null) : null,
+      ),
+    ),
+  ].sort(
+    (a, b) =>
+      roleRank[a.role] - roleRank[b.role] ||
+      a.personName.localeCompare(b.personName) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )
+  return {
+    group,
+    members,
+    allSeats: presetSeats.length + added.length + added.filter((s) => s.earlier).length,
+  }
+}
 
 /** Fixed data shaped like the generated dataset: Thurrock, its administrator and the synthetic partnerships. */
 export function buildFixtures(options: { partnerships: number; now?: Date }): Fixtures {

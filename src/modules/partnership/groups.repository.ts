@@ -1,6 +1,7 @@
-import { and, asc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, isNull, lte, or, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import { type AnyPgColumn, alias } from 'drizzle-orm/pg-core'
 import { type DbOrTx, queryRows } from '../../platform/db/client.ts'
+import { prepared } from '../../platform/db/prepared.ts'
 import {
   agencies,
   collaborationMembers,
@@ -43,12 +44,12 @@ export interface CurrentMember {
 }
 
 /** Whether a row's dates cover `day`: started on or before it, not ended before it. */
-export function currentOn(table: typeof memberships, day: string): SQL {
+export function currentOn(table: typeof memberships, day: string | Placeholder): SQL {
   return and(lte(table.startsOn, day), or(isNull(table.endsOn), gte(table.endsOn, day)))!
 }
 
 /** The groups a partnership can see: its own and its collaborations'. */
-export function visibleTo(partnershipId: string): SQL {
+export function visibleTo(partnershipId: string | Placeholder): SQL {
   return or(
     eq(groups.partnershipId, partnershipId),
     inArray(
@@ -81,26 +82,36 @@ export function createGroupRepository(db: DbOrTx) {
   const parent = alias(groups, 'parent')
   return {
     /** The group with this slug: the partnership's own first, then a shared one. */
-    async findBySlug(partnershipId: string, slug: string): Promise<VisibleGroup | null> {
-      const [row] = await db
-        .select({
-          group: groups,
-          accountableToName: parent.name,
-          accountableToSlug: parent.slug,
-          collaborationName: collaborations.name,
-        })
-        .from(groups)
-        .leftJoin(parent, eq(parent.id, groups.accountableToId))
-        .leftJoin(collaborations, eq(collaborations.id, groups.collaborationId))
-        .where(and(eq(groups.slug, slug), visibleTo(partnershipId)))
-        .orderBy(sql`${groups.partnershipId} is null`)
-        .limit(1)
+    /** The group with its reporting line and how many seats it has ever had: one prepared query. */
+    async findBySlug(
+      partnershipId: string,
+      slug: string,
+    ): Promise<(VisibleGroup & { allSeats: number }) | null> {
+      const query = prepared(db, 'group_by_slug', (name) =>
+        db
+          .select({
+            group: groups,
+            accountableToName: parent.name,
+            accountableToSlug: parent.slug,
+            collaborationName: collaborations.name,
+            allSeats: sql<number>`(select count(*)::int from ${memberships} where ${memberships.groupId} = ${groups.id})`,
+          })
+          .from(groups)
+          .leftJoin(parent, eq(parent.id, groups.accountableToId))
+          .leftJoin(collaborations, eq(collaborations.id, groups.collaborationId))
+          .where(and(eq(groups.slug, sql.placeholder('slug')), visibleTo(sql.placeholder('partnershipId'))))
+          .orderBy(sql`${groups.partnershipId} is null`)
+          .limit(1)
+          .prepare(name),
+      )
+      const [row] = await query.execute({ slug, partnershipId })
       return row
         ? {
             ...row.group,
             accountableToName: row.accountableToName,
             accountableToSlug: row.accountableToSlug,
             collaborationName: row.collaborationName,
+            allSeats: Number(row.allSeats),
           }
         : null
     },
@@ -118,36 +129,45 @@ export function createGroupRepository(db: DbOrTx) {
      * names, in one query: the group page's speed does not depend on how many members it has.
      */
     currentMembers(groupId: string, today: string): Promise<CurrentMember[]> {
-      const principal = alias(memberships, 'principal')
-      const principalPerson = alias(people, 'principal_person')
-      const personAgency = alias(agencies, 'person_agency')
-      return db
-        .select({
-          id: memberships.id,
-          role: memberships.role,
-          startsOn: memberships.startsOn,
-          endsOn: memberships.endsOn,
-          ruleException: memberships.ruleException,
-          deputyForId: memberships.deputyForId,
-          deputyForName: principalPerson.name,
-          personId: people.id,
-          personName: people.name,
-          jobTitle: people.jobTitle,
-          userId: people.userId,
-          agencyId: memberships.agencyId,
-          agencyName: agencies.name,
-          personAgencyName: personAgency.name,
-          personAgencyKind: personAgency.kind,
-          partnershipId: memberships.partnershipId,
-        })
-        .from(memberships)
-        .innerJoin(people, eq(people.id, memberships.personId))
-        .leftJoin(agencies, eq(agencies.id, memberships.agencyId))
-        .leftJoin(personAgency, eq(personAgency.id, people.agencyId))
-        .leftJoin(principal, eq(principal.id, memberships.deputyForId))
-        .leftJoin(principalPerson, eq(principalPerson.id, principal.personId))
-        .where(and(eq(memberships.groupId, groupId), currentOn(memberships, today)))
-        .orderBy(roleOrder(memberships.role), asc(people.name), asc(memberships.id))
+      const query = prepared(db, 'group_current_members', (name) => {
+        const principal = alias(memberships, 'principal')
+        const principalPerson = alias(people, 'principal_person')
+        const personAgency = alias(agencies, 'person_agency')
+        return db
+          .select({
+            id: memberships.id,
+            role: memberships.role,
+            startsOn: memberships.startsOn,
+            endsOn: memberships.endsOn,
+            ruleException: memberships.ruleException,
+            deputyForId: memberships.deputyForId,
+            deputyForName: principalPerson.name,
+            personId: people.id,
+            personName: people.name,
+            jobTitle: people.jobTitle,
+            userId: people.userId,
+            agencyId: memberships.agencyId,
+            agencyName: agencies.name,
+            personAgencyName: personAgency.name,
+            personAgencyKind: personAgency.kind,
+            partnershipId: memberships.partnershipId,
+          })
+          .from(memberships)
+          .innerJoin(people, eq(people.id, memberships.personId))
+          .leftJoin(agencies, eq(agencies.id, memberships.agencyId))
+          .leftJoin(personAgency, eq(personAgency.id, people.agencyId))
+          .leftJoin(principal, eq(principal.id, memberships.deputyForId))
+          .leftJoin(principalPerson, eq(principalPerson.id, principal.personId))
+          .where(
+            and(
+              eq(memberships.groupId, sql.placeholder('groupId')),
+              currentOn(memberships, sql.placeholder('today')),
+            ),
+          )
+          .orderBy(roleOrder(memberships.role), asc(people.name), asc(memberships.id))
+          .prepare(name)
+      })
+      return query.execute({ groupId, today })
     },
 
     /** Every group a partnership sees, with how many seats each has today: one query. */
@@ -248,14 +268,6 @@ export function createGroupRepository(db: DbOrTx) {
         .from(groups)
         .where(and(eq(groups.accountableToId, groupId), isNull(groups.closedOn)))
         .orderBy(asc(groups.name))
-    },
-
-    async countMemberships(groupId: string): Promise<number> {
-      const [row] = await db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(memberships)
-        .where(eq(memberships.groupId, groupId))
-      return Number(row?.n ?? 0)
     },
   }
 }

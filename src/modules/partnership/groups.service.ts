@@ -82,10 +82,8 @@ export async function groupDetail(
   const repository = createGroupRepository(db)
   const group = await repository.findBySlug(partnershipId, slug)
   if (!group) return null
-  const [members, allSeats] = await Promise.all([
-    repository.currentMembers(group.id, today),
-    repository.countMemberships(group.id),
-  ])
+  const members = await repository.currentMembers(group.id, today)
+  const allSeats = group.allSeats
   const count = (role: string) => members.filter((m) => m.role === role).length
   return {
     group,

@@ -1,10 +1,18 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { type DbOrTx, queryRows } from '../../platform/db/client.ts'
+import { prepared } from '../../platform/db/prepared.ts'
 import { type NewPartnership, partnerships } from './partnership.table.ts'
 import { agencies, collaborationMembers, collaborations } from './structure.table.ts'
 
 export async function findPartnershipBySlug(db: DbOrTx, slug: string) {
-  const [row] = await db.select().from(partnerships).where(eq(partnerships.slug, slug))
+  const query = prepared(db, 'partnership_by_slug', (name) =>
+    db
+      .select()
+      .from(partnerships)
+      .where(eq(partnerships.slug, sql.placeholder('slug')))
+      .prepare(name),
+  )
+  const [row] = await query.execute({ slug })
   return row ?? null
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
+import { prepared } from '../db/prepared.ts'
 import { partnershipRoles, partnershipSecurity, type Role, sessions, type User, users } from './auth.table.ts'
 
 export interface SessionPolicy {
@@ -44,6 +45,35 @@ export function createSessions({
     at.getTime() - session.lastSeenAt.getTime() > policy.idleMs ||
     at.getTime() - session.createdAt.getTime() > policy.absoluteMs
 
+  // The session and the person's roles, both found by the session id, read side by side on every
+  // request: prepared once, so neither is rebuilt nor re-planned each time.
+  const sessionQuery = () =>
+    prepared(db, 'session_by_id', (name) =>
+      db
+        .select({ session: sessions, user: users })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(
+          and(eq(sessions.id, sql.placeholder('id')), isNull(sessions.endedAt), isNull(users.deactivatedAt)),
+        )
+        .prepare(name),
+    )
+  const rolesQuery = () =>
+    prepared(db, 'session_roles', (name) =>
+      db
+        .select({
+          partnershipId: partnershipRoles.partnershipId,
+          role: partnershipRoles.role,
+          requireSecondFactor: partnershipSecurity.requireSecondFactor,
+          oidcIssuer: partnershipSecurity.oidcIssuer,
+        })
+        .from(sessions)
+        .innerJoin(partnershipRoles, eq(partnershipRoles.userId, sessions.userId))
+        .leftJoin(partnershipSecurity, eq(partnershipSecurity.partnershipId, partnershipRoles.partnershipId))
+        .where(and(eq(sessions.id, sql.placeholder('id')), isNull(partnershipRoles.deactivatedAt)))
+        .prepare(name),
+    )
+
   return {
     policy,
 
@@ -71,25 +101,8 @@ export function createSessions({
       const id = hashToken(token)
       // The session and the person's roles in one round trip: both are found by the session id.
       const [[row], roleRows] = await Promise.all([
-        db
-          .select({ session: sessions, user: users })
-          .from(sessions)
-          .innerJoin(users, eq(users.id, sessions.userId))
-          .where(and(eq(sessions.id, id), isNull(sessions.endedAt), isNull(users.deactivatedAt))),
-        db
-          .select({
-            partnershipId: partnershipRoles.partnershipId,
-            role: partnershipRoles.role,
-            requireSecondFactor: partnershipSecurity.requireSecondFactor,
-            oidcIssuer: partnershipSecurity.oidcIssuer,
-          })
-          .from(sessions)
-          .innerJoin(partnershipRoles, eq(partnershipRoles.userId, sessions.userId))
-          .leftJoin(
-            partnershipSecurity,
-            eq(partnershipSecurity.partnershipId, partnershipRoles.partnershipId),
-          )
-          .where(and(eq(sessions.id, id), isNull(partnershipRoles.deactivatedAt))),
+        sessionQuery().execute({ id }),
+        rolesQuery().execute({ id }),
       ])
       if (!row) return null
       const at = now()

@@ -17,8 +17,8 @@ export function registerRender(app: FastifyInstance, views: nunjucks.Environment
         csrfToken: this.generateCsrf(),
         cspNonce: (this as unknown as { cspNonce?: { script: string } }).cspNonce?.script,
         requestId: request.id,
-      // People in several partnerships get a link to choose another (the start page lists theirs).
-      partnershipCount: request.actor?.roles?.size ?? 0,
+        // People in several partnerships get a link to choose another (the start page lists theirs).
+        partnershipCount: request.actor?.roles?.size ?? 0,
         ...context,
       })
       return this.type('text/html; charset=utf-8').send(html)

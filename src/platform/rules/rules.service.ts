@@ -1,7 +1,8 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { recordAudit } from '../audit/audit.service.ts'
 import { addCalendarDays, addMonths, formatDate, type WorkingCalendar } from '../calendar/calendar.ts'
 import type { Db, DbOrTx } from '../db/client.ts'
+import { prepared } from '../db/prepared.ts'
 import {
   defaultRuleSet,
   describeAmount,
@@ -14,7 +15,14 @@ import { ruleSettings } from './rules.table.ts'
 
 /** The partnership's rules: its own values where it set them, the defaults elsewhere. */
 export async function getRuleSet(db: DbOrTx, partnershipId: string): Promise<RuleSet> {
-  const rows = await db.select().from(ruleSettings).where(eq(ruleSettings.partnershipId, partnershipId))
+  const query = prepared(db, 'rule_settings_of', (name) =>
+    db
+      .select()
+      .from(ruleSettings)
+      .where(eq(ruleSettings.partnershipId, sql.placeholder('partnershipId')))
+      .prepare(name),
+  )
+  const rows = await query.execute({ partnershipId })
   const rules = { ...defaultRuleSet }
   for (const row of rows) {
     if (row.key in rules && typeof row.value === 'number') rules[row.key as RuleKey] = row.value
