@@ -9,6 +9,7 @@ import { viewerOf } from './groups.access.ts'
 import { roleLabels, roleTagClasses } from './groups.labels.ts'
 import { canSeeMembers } from './groups.service.ts'
 import { groupsSatOnBy, seatsOfPerson } from './memberships.repository.ts'
+import { peopleApiRoutes } from './people.api.ts'
 import { personOrder, personValues, readLeaveForm, readPersonForm } from './people.form.ts'
 import { directoryQuery, directoryView, PAGE_SIZE } from './people.list.ts'
 import { createPeopleRepository, hasLeft, type PersonRow } from './people.repository.ts'
@@ -24,6 +25,7 @@ const flashes: Record<string, string> = {
 
 /** The partnership's directory of people: who they are, where they work, which groups they sit on. */
 export async function peopleRoutes(app: FastifyInstance, ctx: AppContext) {
+  await peopleApiRoutes(app, ctx)
   const view = { permission: 'structure:view' as const }
   const edit = { permission: 'structure:edit' as const }
   const base = (request: FastifyRequest) => `/p/${request.partnership!.slug}/people`
