@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { pagination } from '../../platform/http/pagination.ts'
 import { hasLeft, type PeoplePage, type PersonSort } from './people.repository.ts'
 
 export const PAGE_SIZE = 25
@@ -103,24 +104,5 @@ export function directoryView(
       { value: 'current', text: statusLabels.current },
       { value: 'left', text: statusLabels.left },
     ],
-  }
-}
-
-/** GOV.UK pagination: first, last, and the pages either side of the current one, with gaps. */
-function pagination(result: PeoplePage, href: (changes: { page: number }) => string) {
-  if (result.pages <= 1) return null
-  const numbers = [...new Set([1, result.page - 1, result.page, result.page + 1, result.pages])]
-    .filter((n) => n >= 1 && n <= result.pages)
-    .sort((a, b) => a - b)
-  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = []
-  numbers.forEach((n, i) => {
-    const previous = numbers[i - 1]
-    if (previous !== undefined && n - previous > 1) items.push({ ellipsis: true })
-    items.push({ number: n, href: href({ page: n }), current: n === result.page })
-  })
-  return {
-    items,
-    previous: result.page > 1 ? { href: href({ page: result.page - 1 }) } : undefined,
-    next: result.page < result.pages ? { href: href({ page: result.page + 1 }) } : undefined,
   }
 }
