@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
-import { auditChange, type ChangeContext } from '../../platform/audit/audit.service.ts'
+import { auditChange, type ChangeContext, fieldChanges } from '../../platform/audit/audit.service.ts'
 import type { Db, Tx } from '../../platform/db/client.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import { agencyKindLabels, sectorLabels, statutoryRoleLabels, statutoryRoleNames } from './agencies.labels.ts'
@@ -96,7 +96,8 @@ export async function updateAgency(
       await check(tx, input.partnershipId, fields, current)
       const before = pick(current)
       const after = pick({ ...current, ...fields })
-      const changed = fieldNames.filter((f) => before[f] !== after[f])
+      const diff = fieldChanges(before, after, fieldNames)
+      const changed = diff.changed
       if (changed.length === 0) return { agency: current, changed: [] }
       const [agency] = await tx
         .update(agencies)
@@ -104,14 +105,7 @@ export async function updateAgency(
         .where(and(eq(agencies.partnershipId, input.partnershipId), eq(agencies.id, input.id)))
         .returning()
       if (!agency) throw notFound()
-      await audit(
-        tx,
-        input,
-        agency.id,
-        'update',
-        Object.fromEntries(changed.map((f) => [f, before[f]])),
-        Object.fromEntries(changed.map((f) => [f, after[f]])),
-      )
+      await audit(tx, input, agency.id, 'update', diff.before, diff.after)
       return { agency, changed }
     })
   } catch (error) {

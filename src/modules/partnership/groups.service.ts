@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm'
-import { auditChange, type ChangeContext } from '../../platform/audit/audit.service.ts'
+import { auditChange, type ChangeContext, fieldChanges } from '../../platform/audit/audit.service.ts'
 import type { Role } from '../../platform/auth/auth.table.ts'
 import { formatDate } from '../../platform/calendar/calendar.ts'
 import type { Db, DbOrTx, Tx } from '../../platform/db/client.ts'
@@ -160,8 +160,8 @@ export async function updateGroup(
       await checkGroup(tx, input.partnershipId, fields, current)
       const before = pick(current)
       const after = pick({ ...current, ...fields })
-      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
-      const changed = fieldNames.filter((f) => !same(before[f], after[f]))
+      const diff = fieldChanges(before, after, fieldNames)
+      const changed = diff.changed
       if (changed.length === 0) return { group: current, changed }
       const [group] = await tx
         .update(groups)
@@ -169,14 +169,7 @@ export async function updateGroup(
         .where(and(eq(groups.partnershipId, input.partnershipId), eq(groups.id, input.id)))
         .returning()
       if (!group) throw notFound()
-      await audit(
-        tx,
-        input,
-        group.id,
-        'update',
-        Object.fromEntries(changed.map((f) => [f, before[f]])),
-        Object.fromEntries(changed.map((f) => [f, after[f]])),
-      )
+      await audit(tx, input, group.id, 'update', diff.before, diff.after)
       return { group, changed }
     })
   } catch (error) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { and, asc, eq, ne, sql } from 'drizzle-orm'
-import { auditChange, type ChangeContext } from '../../platform/audit/audit.service.ts'
+import { auditChange, type ChangeContext, fieldChanges } from '../../platform/audit/audit.service.ts'
 import type { Db, Tx } from '../../platform/db/client.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import { FieldProblems, isUniqueViolation, throwIfAny } from './agencies.problems.ts'
@@ -102,7 +102,8 @@ export async function updateOtherPartnership(
       await check(tx, input.partnershipId, fields, current.id)
       const before = pick(current)
       const after = pick({ ...current, ...fields })
-      const changed = fieldNames.filter((f) => before[f] !== after[f])
+      const diff = fieldChanges(before, after, fieldNames)
+      const changed = diff.changed
       if (changed.length === 0) return { row: current, changed: [] }
       const [row] = await tx
         .update(otherPartnerships)
@@ -110,14 +111,7 @@ export async function updateOtherPartnership(
         .where(eq(otherPartnerships.id, current.id))
         .returning()
       if (!row) throw notFound()
-      await audit(
-        tx,
-        input,
-        row.id,
-        'update',
-        Object.fromEntries(changed.map((f) => [f, before[f]])),
-        Object.fromEntries(changed.map((f) => [f, after[f]])),
-      )
+      await audit(tx, input, row.id, 'update', diff.before, diff.after)
       return { row, changed }
     })
   } catch (error) {

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm'
-import { auditChange, type ChangeContext as Change } from '../../platform/audit/audit.service.ts'
+import {
+  auditChange,
+  type ChangeContext as Change,
+  fieldChanges,
+} from '../../platform/audit/audit.service.ts'
 import { formatDate } from '../../platform/calendar/calendar.ts'
 import type { Db, DbOrTx, Tx } from '../../platform/db/client.ts'
 import { notFound } from '../../platform/http/errors.ts'
@@ -94,7 +98,8 @@ export async function updatePerson(
       const userId = sameEmail ? (current.userId ?? account) : account
       const before = pick(current)
       const after = pick({ ...current, ...fields, userId })
-      const changed = fieldNames.filter((f) => before[f] !== after[f])
+      const diff = fieldChanges(before, after, fieldNames)
+      const changed = diff.changed
       if (changed.length === 0) return { person: current, changed }
       const [person] = await tx
         .update(people)
@@ -102,14 +107,7 @@ export async function updatePerson(
         .where(and(eq(people.partnershipId, input.partnershipId), eq(people.id, input.id)))
         .returning()
       if (!person) throw notFound()
-      await audit(
-        tx,
-        input,
-        person.id,
-        'update',
-        Object.fromEntries(changed.map((f) => [f, before[f]])),
-        Object.fromEntries(changed.map((f) => [f, after[f]])),
-      )
+      await audit(tx, input, person.id, 'update', diff.before, diff.after)
       return { person, changed }
     })
   } catch (error) {

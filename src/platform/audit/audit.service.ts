@@ -140,3 +140,20 @@ export function auditChange(
     change.now,
   )
 }
+
+/**
+ * Which of `fields` an update changes, and their values before and after (for the audit entry).
+ * Values are compared as JSON, so lists and objects (standard agenda items) compare by content.
+ */
+export function fieldChanges<F extends string>(
+  before: Record<F, unknown>,
+  after: Record<F, unknown>,
+  fields: readonly F[],
+): { changed: F[]; before: Record<string, unknown>; after: Record<string, unknown> } {
+  const changed = fields.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
+  return {
+    changed,
+    before: Object.fromEntries(changed.map((f) => [f, before[f]])),
+    after: Object.fromEntries(changed.map((f) => [f, after[f]])),
+  }
+}
