@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { and, asc, count, eq, isNull, ne } from 'drizzle-orm'
+import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm'
 import { linkAccount } from '../../modules/partnership/people.service.ts'
-import { recordAudit } from '../audit/audit.service.ts'
-import type { Db } from '../db/client.ts'
+import { auditChange, recordAudit } from '../audit/audit.service.ts'
+import type { Db, Tx } from '../db/client.ts'
 import { appError } from '../http/errors.ts'
 import type { Outbox } from '../notify/notify.service.ts'
 import { partnershipRoles, type Role, users } from './auth.table.ts'
@@ -191,109 +191,69 @@ async function activeAdministrators(db: Pick<Db, 'select'>, partnershipId: strin
   return Number(row?.n ?? 0)
 }
 
+// Role changes in one partnership run one at a time, so two administrators demoting each other
+// at once cannot both pass the "at least one administrator" check.
+const ROLES_LOCK = 7_303_020
+
+type RoleChange = { partnershipId: string; userId: string; actorId: string; now: Date; requestId?: string }
+
+/**
+ * The person's active role, read under the partnership's roles lock. When the change would take
+ * away an administrator, refuses it if they are the last one.
+ */
+async function activeRoleFor(tx: Tx, input: RoleChange, removesAdministrator: boolean) {
+  await tx.execute(sql`select pg_advisory_xact_lock(${ROLES_LOCK}, hashtext(${input.partnershipId}))`)
+  const [current] = await tx
+    .select()
+    .from(partnershipRoles)
+    .where(
+      and(
+        eq(partnershipRoles.partnershipId, input.partnershipId),
+        eq(partnershipRoles.userId, input.userId),
+        isNull(partnershipRoles.deactivatedAt),
+      ),
+    )
+  if (
+    current &&
+    current.role === 'administrator' &&
+    removesAdministrator &&
+    (await activeAdministrators(tx, input.partnershipId, input.userId)) === 0
+  ) {
+    throw appError('last_administrator', 'The partnership must keep at least one administrator', 409)
+  }
+  return current ?? null
+}
+
+const roleRow = (input: RoleChange) =>
+  and(eq(partnershipRoles.partnershipId, input.partnershipId), eq(partnershipRoles.userId, input.userId))
+
+const auditMembership = (tx: Tx, input: RoleChange, action: string, before: unknown, after: unknown) =>
+  auditChange(tx, input, { type: 'membership', id: input.userId }, action, before, after)
+
 /** Changes a person's role. A partnership always keeps at least one administrator. */
-export async function changeRole(
-  db: Db,
-  input: {
-    partnershipId: string
-    userId: string
-    role: Role
-    actorId: string
-    now: Date
-    requestId?: string
-  },
-) {
+export async function changeRole(db: Db, input: RoleChange & { role: Role }) {
   return db.transaction(async (tx) => {
-    const [current] = await tx
-      .select()
-      .from(partnershipRoles)
-      .where(
-        and(
-          eq(partnershipRoles.partnershipId, input.partnershipId),
-          eq(partnershipRoles.userId, input.userId),
-          isNull(partnershipRoles.deactivatedAt),
-        ),
-      )
+    const current = await activeRoleFor(tx, input, input.role !== 'administrator')
     if (!current) throw appError('not_found', 'This person is not active in the partnership', 404)
     if (current.role === input.role) return false
-    if (
-      current.role === 'administrator' &&
-      (await activeAdministrators(tx, input.partnershipId, input.userId)) === 0
-    ) {
-      throw appError('last_administrator', 'The partnership must keep at least one administrator', 409)
-    }
-    await tx
-      .update(partnershipRoles)
-      .set({ role: input.role })
-      .where(
-        and(
-          eq(partnershipRoles.partnershipId, input.partnershipId),
-          eq(partnershipRoles.userId, input.userId),
-        ),
-      )
-    await recordAudit(
-      tx,
-      {
-        partnershipId: input.partnershipId,
-        actorId: input.actorId,
-        entityType: 'membership',
-        entityId: input.userId,
-        action: 'change_role',
-        before: { role: current.role },
-        after: { role: input.role },
-        requestId: input.requestId,
-      },
-      input.now,
-    )
+    await tx.update(partnershipRoles).set({ role: input.role }).where(roleRow(input))
+    await auditMembership(tx, input, 'change_role', { role: current.role }, { role: input.role })
     return true
   })
 }
 
 /** Ends a person's access to the partnership. Nothing is deleted: their history stays theirs. */
-export async function deactivateMembership(
-  db: Db,
-  input: { partnershipId: string; userId: string; actorId: string; now: Date; requestId?: string },
-) {
+export async function deactivateMembership(db: Db, input: RoleChange) {
   return db.transaction(async (tx) => {
-    const [current] = await tx
-      .select()
-      .from(partnershipRoles)
-      .where(
-        and(
-          eq(partnershipRoles.partnershipId, input.partnershipId),
-          eq(partnershipRoles.userId, input.userId),
-          isNull(partnershipRoles.deactivatedAt),
-        ),
-      )
+    const current = await activeRoleFor(tx, input, true)
     if (!current) return false
-    if (
-      current.role === 'administrator' &&
-      (await activeAdministrators(tx, input.partnershipId, input.userId)) === 0
-    ) {
-      throw appError('last_administrator', 'The partnership must keep at least one administrator', 409)
-    }
-    await tx
-      .update(partnershipRoles)
-      .set({ deactivatedAt: input.now })
-      .where(
-        and(
-          eq(partnershipRoles.partnershipId, input.partnershipId),
-          eq(partnershipRoles.userId, input.userId),
-        ),
-      )
-    await recordAudit(
+    await tx.update(partnershipRoles).set({ deactivatedAt: input.now }).where(roleRow(input))
+    await auditMembership(
       tx,
-      {
-        partnershipId: input.partnershipId,
-        actorId: input.actorId,
-        entityType: 'membership',
-        entityId: input.userId,
-        action: 'deactivate',
-        before: { role: current.role, active: true },
-        after: { role: current.role, active: false },
-        requestId: input.requestId,
-      },
-      input.now,
+      input,
+      'deactivate',
+      { role: current.role, active: true },
+      { role: current.role, active: false },
     )
     return true
   })
