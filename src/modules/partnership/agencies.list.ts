@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { pagination } from '../../platform/http/pagination.ts'
+import { pagination, registerLinks } from '../../platform/http/pagination.ts'
 import { agencyKindLabels, agencyStatusLabels, sectorLabels } from './agencies.labels.ts'
 import { type AgencyPage, type AgencySort, isEnded } from './agencies.repository.ts'
 import { agencyKinds, sectors } from './structure.table.ts'
@@ -40,32 +40,12 @@ const kindTagClasses: Record<string, string> = {
 
 /** Everything the register page shows, with every link keeping the other choices (filters, sort). */
 export function registerView(base: string, query: RegisterQuery, result: AgencyPage, today: string) {
-  const href = (changes: Partial<Record<keyof RegisterQuery, string | number | undefined>>) => {
-    const merged: Record<string, string | number | undefined> = { ...query, ...changes }
-    const params = new URLSearchParams()
-    for (const key of ['q', 'kind', 'sector', 'status', 'sort', 'order', 'page'] as const) {
-      const value = merged[key]
-      const isDefault =
-        (key === 'sort' && value === 'name') ||
-        (key === 'order' && value === 'asc') ||
-        (key === 'page' && value === 1)
-      if (value !== undefined && value !== '' && !isDefault) params.set(key, String(value))
-    }
-    const search = params.toString()
-    return search ? `${base}?${search}` : base
-  }
-
-  const head = columns.map((column) => {
-    const current = query.sort === column.key
-    // The current column's link turns the order round; another column starts in ascending order.
-    const order = current && query.order === 'asc' ? 'desc' : 'asc'
-    return {
-      key: column.key,
-      text: column.text,
-      href: href({ sort: column.key, order, page: 1 }),
-      ariaSort: current ? (query.order === 'asc' ? 'ascending' : 'descending') : 'none',
-    }
-  })
+  const { href, head } = registerLinks(
+    base,
+    query,
+    ['q', 'kind', 'sector', 'status', 'sort', 'order', 'page'] as const,
+    columns,
+  )
 
   const rows = result.rows.map((agency) => {
     const status = isEnded(agency, today) ? 'ended' : 'active'

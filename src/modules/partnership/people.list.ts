@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { pagination } from '../../platform/http/pagination.ts'
+import { pagination, registerLinks } from '../../platform/http/pagination.ts'
 import { hasLeft, type PeoplePage, type PersonSort } from './people.repository.ts'
 
 export const PAGE_SIZE = 25
@@ -40,31 +40,12 @@ export function directoryView(
   agencies: readonly { id: string; name: string }[],
   today: string,
 ) {
-  const href = (changes: Partial<Record<keyof DirectoryQuery, string | number | undefined>>) => {
-    const merged: Record<string, string | number | undefined> = { ...query, ...changes }
-    const params = new URLSearchParams()
-    for (const key of ['q', 'agency', 'status', 'sort', 'order', 'page'] as const) {
-      const value = merged[key]
-      const isDefault =
-        (key === 'sort' && value === 'name') ||
-        (key === 'order' && value === 'asc') ||
-        (key === 'page' && value === 1)
-      if (value !== undefined && value !== '' && !isDefault) params.set(key, String(value))
-    }
-    const search = params.toString()
-    return search ? `${base}?${search}` : base
-  }
-  const head = columns.map((column) => {
-    const current = query.sort === column.key
-    // The current column's link turns the order round; another column starts in ascending order.
-    const order = current && query.order === 'asc' ? 'desc' : 'asc'
-    return {
-      key: column.key,
-      text: column.text,
-      href: href({ sort: column.key, order, page: 1 }),
-      ariaSort: current ? (query.order === 'asc' ? 'ascending' : 'descending') : 'none',
-    }
-  })
+  const { href, head } = registerLinks(
+    base,
+    query,
+    ['q', 'agency', 'status', 'sort', 'order', 'page'] as const,
+    columns,
+  )
   const agencyName = agencies.find((a) => a.id === query.agency)?.name
   const selected = [
     query.q ? { heading: 'Contains', text: query.q, href: href({ q: undefined, page: 1 }) } : null,
