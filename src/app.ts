@@ -10,6 +10,7 @@ import multipart from '@fastify/multipart'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { meetingsModule } from './modules/meetings/meetings.plugin.ts'
 import { agencyRoutes } from './modules/partnership/agencies.routes.ts'
 import { groupRoutes } from './modules/partnership/groups.routes.ts'
 import { importRoutes } from './modules/partnership/import.routes.ts'
@@ -192,6 +193,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(groupRoutes, ctx)
   await app.register(peopleRoutes, ctx)
   await app.register(importRoutes, ctx)
+  await app.register(meetingsModule, ctx)
   await app.register(rulesRoutes, ctx)
   await app.register(outboxRoutes, ctx)
   await app.register(apiRoutes, { ...ctx, prefix: '/api/v1' })

@@ -16,6 +16,9 @@ export const permissions = [
   'outbox:retry',
   'structure:view',
   'structure:edit',
+  'meetings:view',
+  'meetings:edit',
+  'templates:edit',
   'audit:view',
   'users:manage',
   'tokens:manage',
@@ -52,6 +55,12 @@ const allowed: Record<
   'structure:view': ['administrator', 'business_team', 'partner', 'member', 'scrutineer'],
   // The business team keeps the registers of agencies, people, groups and memberships.
   'structure:edit': ['administrator', 'business_team'],
+  // Who sees a given meeting is narrowed further by meetings.access.ts (confidential groups,
+  // members-only groups for the member role, restricted papers).
+  'meetings:view': ['administrator', 'business_team', 'partner', 'member', 'scrutineer'],
+  // The business team runs the calendar, agendas, papers, attendance, minutes and decisions.
+  'meetings:edit': ['administrator', 'business_team'],
+  'templates:edit': ['administrator'],
   'audit:view': ['administrator'],
   'users:manage': ['administrator'],
   'tokens:manage': ['administrator'],

@@ -28,6 +28,9 @@ export function registerRender(app: FastifyInstance, views: nunjucks.Environment
 
 const sections: { path: string; text: string; permission: Permission }[] = [
   { path: '', text: 'Overview', permission: 'partnership:view' },
+  { path: '/my-meetings', text: 'My meetings', permission: 'meetings:view' },
+  { path: '/meetings', text: 'Meetings', permission: 'meetings:view' },
+  { path: '/decisions', text: 'Decisions', permission: 'meetings:view' },
   { path: '/agencies', text: 'Agencies', permission: 'structure:view' },
   { path: '/groups', text: 'Groups', permission: 'structure:view' },
   { path: '/people', text: 'People', permission: 'structure:view' },

@@ -1,4 +1,5 @@
-import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { users } from '../auth/auth.table.ts'
 
 /**
  * The outbox: every message is written here in the same transaction as the change that caused
@@ -14,6 +15,8 @@ export const outbox = pgTable(
     subject: text('subject').notNull(),
     textBody: text('text_body').notNull(),
     htmlBody: text('html_body'),
+    /** Small text attachments (an invitation's .ics), written with the message. */
+    attachments: jsonb('attachments').$type<MessageAttachment[]>().notNull().default([]),
     status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] })
       .notNull()
       .default('pending'),
@@ -29,4 +32,49 @@ export const outbox = pgTable(
   ],
 )
 
+export interface MessageAttachment {
+  filename: string
+  contentType: string
+  /** The attachment's text (iCalendar is text). */
+  content: string
+}
+
 export type OutboxMessage = typeof outbox.$inferSelect
+
+/** A person who asked for one daily e-mail instead of single notices. */
+export const notificationPreferences = pgTable('notification_preferences', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'restrict' }),
+  dailyDigest: boolean('daily_digest').notNull().default(false),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+})
+
+/** A notice held for a person's daily digest; the digest job sends them together and stamps them. */
+export const digestItems = pgTable(
+  'digest_items',
+  {
+    id: uuid('id').primaryKey(),
+    partnershipId: uuid('partnership_id'),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    digestedAt: timestamp('digested_at', { withTimezone: true, mode: 'date' }),
+    outboxId: uuid('outbox_id').references(() => outbox.id, { onDelete: 'restrict' }),
+  },
+  (t) => [index('digest_items_pending_idx').on(t.digestedAt, t.userId)],
+)
+
+/**
+ * Reminders already sent, by a key that names the record, the deadline and the step
+ * ("minutes-to-chair:<meeting>:2026-03-16:before"): a sweep run twice sends nothing twice.
+ */
+export const sentReminders = pgTable('sent_reminders', {
+  key: text('key').primaryKey(),
+  partnershipId: uuid('partnership_id'),
+  sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+})

@@ -57,6 +57,20 @@ export const ruleDefinitions = [
     source: 'circulated within a further five working days',
   },
   {
+    key: 'decisionNotice',
+    label: 'Notice before a decision is implemented',
+    sentence:
+      'A decision’s implementation date gives partner agencies at least {n} of notice after the meeting',
+    unit: 'working_days',
+    anchor: 'meeting',
+    // The seeds ask for "reasonable notice" without a number: two weeks of working days is our
+    // default, for each partnership to set.
+    default: 10,
+    min: 0,
+    max: 120,
+    source: 'The implementation date must give reasonable notice to the partner agencies',
+  },
+  {
     key: 'actionResponse',
     label: 'Response to an action',
     sentence: 'An agency responds to an action within {n} of receiving the action matrix',
