@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer'
+import type { MessageAttachment } from './notify.table.ts'
 
 export interface OutgoingMail {
   from: string
@@ -6,6 +7,7 @@ export interface OutgoingMail {
   subject: string
   text: string
   html?: string | null
+  attachments?: readonly MessageAttachment[]
   /** With its angle brackets, e.g. `<id@masa>`. */
   messageId: string
 }
@@ -41,6 +43,17 @@ export function createSmtpTransport(smtpUrl: string): SmtpTransport {
         subject: message.subject,
         text: message.text,
         ...(message.html ? { html: message.html } : {}),
+        // An invitation's .ics: `method=REQUEST` (or CANCEL) in its content type lets mail clients
+        // offer to add (or remove) the event.
+        ...(message.attachments?.length
+          ? {
+              attachments: message.attachments.map((a) => ({
+                filename: a.filename,
+                content: a.content,
+                contentType: a.contentType,
+              })),
+            }
+          : {}),
         messageId: message.messageId,
       })
       // nodemailer resolves when at least one recipient was accepted; ours has exactly one, but a

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, count, desc, eq, inArray, type SQL } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../db/client.ts'
-import { type OutboxMessage, outbox } from './notify.table.ts'
+import { type MessageAttachment, type OutboxMessage, outbox } from './notify.table.ts'
 
 export type OutboxStatus = OutboxMessage['status']
 
@@ -14,6 +14,7 @@ export interface NewMessage {
   subject: string
   text: string
   html?: string | null
+  attachments?: MessageAttachment[]
 }
 
 export interface ListOptions {
@@ -54,6 +55,7 @@ export function createOutbox({ db, now }: OutboxDeps) {
           subject: message.subject,
           textBody: message.text,
           htmlBody: message.html ?? null,
+          attachments: message.attachments ?? [],
           status: 'pending',
           attempts: 0,
           nextAttemptAt: at,

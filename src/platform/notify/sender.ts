@@ -89,6 +89,7 @@ export function createSender({
         subject: message.subject,
         text: message.textBody,
         html: message.htmlBody,
+        attachments: message.attachments,
         messageId: messageIdFor(message.id),
       })
     } catch (error) {
