@@ -46,6 +46,8 @@ export function registerErrorPages(app: FastifyInstance, ctx: AppContext) {
     if (status < 500) return send(request, reply, status)
     // When the database does not answer, say the service is unavailable rather than broken.
     const up = await ctx.database.ping()
+    // Tests build the app without a logger: DEBUG_ERRORS=1 shows what went wrong there.
+    if (process.env.DEBUG_ERRORS) console.error(error)
     request.log.error({ err: error }, up ? 'request failed' : 'database unavailable')
     if (!up) reply.header('retry-after', '30')
     return send(request, reply, up ? 500 : 503)
