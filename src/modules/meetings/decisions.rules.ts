@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
-import { type Decision, decisionObjections, decisions } from './decisions.table.ts'
+import type { Decision } from './decisions.table.ts'
 
 /**
  * A decision's state, from its fields, its objections and the date:
@@ -50,12 +50,16 @@ export const decisionStateLabels: Record<DecisionState, { text: string; classes:
   withdrawn: { text: 'Withdrawn', classes: 'govuk-tag--grey' },
 }
 
-/** The same state as SQL over the `decisions` table on `today`, for the register's filters and counts. */
+/**
+ * The same state as SQL on `today`, for the register's filters and counts. Columns are named with
+ * their table, so the objections subquery cannot bind to its own columns when the outer query
+ * reads `decisions` alone (Drizzle leaves single-table columns unqualified).
+ */
 export const decisionStateSql = (today: string): SQL<DecisionState> => sql<DecisionState>`case
-  when ${decisions.withdrawnAt} is not null then 'withdrawn'
-  when ${decisions.outcome} = 'deferred' then 'deferred'
-  when ${decisions.outcome} = 'referred' then 'referred'
-  when exists (select 1 from ${decisionObjections} where ${decisionObjections.decisionId} = ${decisions.id})
-    then case when ${decisions.reconsiderationMeetingId} is null then 'suspended' else 'reconsideration' end
-  when ${decisions.implementationOn} <= ${today}::date then 'implemented'
+  when "decisions"."withdrawn_at" is not null then 'withdrawn'
+  when "decisions"."outcome" = 'deferred' then 'deferred'
+  when "decisions"."outcome" = 'referred' then 'referred'
+  when exists (select 1 from "decision_objections" o where o."decision_id" = "decisions"."id")
+    then case when "decisions"."reconsideration_meeting_id" is null then 'suspended' else 'reconsideration' end
+  when "decisions"."implementation_on" <= ${today}::date then 'implemented'
   else 'agreed' end`
