@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { meetingRemindersJob } from './modules/meetings/meetings.reminders.ts'
 import { agencyReviewReminderJob } from './modules/partnership/agency-reviews.service.ts'
 import { chairTenureReminderJob } from './modules/partnership/memberships.reminder.ts'
 import { createThrottle } from './platform/auth/throttle.ts'
@@ -6,6 +7,7 @@ import type { Config } from './platform/config/config.ts'
 import type { Database } from './platform/db/client.ts'
 import { createScheduler, type Job } from './platform/jobs/jobs.ts'
 import { builtinJobs } from './platform/jobs/registry.ts'
+import { digestJob } from './platform/notify/digest.service.ts'
 import { createSmtpTransport } from './platform/notify/mailer.ts'
 import { createOutbox } from './platform/notify/notify.service.ts'
 import { createSender } from './platform/notify/sender.ts'
@@ -27,6 +29,8 @@ export function allJobs(deps: { config: Config; database: Database }): Job[] {
     ...builtinJobs({ sender }),
     agencyReviewReminderJob({ outbox, publicUrl: deps.config.PUBLIC_URL }),
     chairTenureReminderJob({ outbox, publicUrl: deps.config.PUBLIC_URL }),
+    meetingRemindersJob({ outbox, publicUrl: deps.config.PUBLIC_URL }),
+    digestJob({ outbox, publicUrl: deps.config.PUBLIC_URL }),
     {
       name: 'prune-sign-in-failures',
       schedule: '17 * * * *',
