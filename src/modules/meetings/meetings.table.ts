@@ -59,6 +59,7 @@ export const meetings = pgTable(
   (t) => [
     index('meetings_partnership_held_idx').on(t.partnershipId, t.heldOn),
     index('meetings_group_held_idx').on(t.groupId, t.heldOn),
+    index('meetings_extraordinary_request_idx').on(t.extraordinaryRequestId),
     check('meetings_times_check', sql`${t.endsAt} > ${t.startsAt}`),
   ],
 )

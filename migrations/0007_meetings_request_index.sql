@@ -1,0 +1,1 @@
+CREATE INDEX "meetings_extraordinary_request_idx" ON "meetings" USING btree ("extraordinary_request_id");
