@@ -36,6 +36,7 @@ const sections: { path: string; text: string; permission: Permission }[] = [
   { path: '/people', text: 'People', permission: 'structure:view' },
   { path: '/rules', text: 'Rules', permission: 'rules:view' },
   { path: '/users', text: 'Users', permission: 'users:manage' },
+  { path: '/templates', text: 'Templates', permission: 'templates:edit' },
   { path: '/audit', text: 'Audit log', permission: 'audit:view' },
   { path: '/outbox', text: 'Outbox', permission: 'outbox:view' },
   { path: '/security', text: 'Security', permission: 'security:manage' },
