@@ -13,6 +13,7 @@ import { hashPassword } from '../src/platform/auth/passwords.ts'
 import { type Db, queryRows } from '../src/platform/db/client.ts'
 import { defaultRuleSet, type RuleKey, ruleDefinitions } from '../src/platform/rules/rules.definitions.ts'
 import { ruleSettings } from '../src/platform/rules/rules.table.ts'
+import { meetingSteps } from './meetings.ts'
 import {
   agencyOfPerson,
   isLay,
@@ -301,6 +302,8 @@ export const generatorSteps: GeneratorStep[] = [
     name: 'structure',
     run: generateStructure,
   },
+  // A year of meetings for every group, and the big meeting the meeting page is measured on.
+  ...meetingSteps,
 ]
 
 type AgencyRow = typeof agencies.$inferInsert

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { londonDay } from '../src/modules/partnership/agencies.problems.ts'
 import { groupKindLabels, roleLabels } from '../src/modules/partnership/groups.labels.ts'
 import {
   type CurrentMember,
@@ -11,17 +12,21 @@ import { readPreset } from '../src/modules/partnership/partnership.presets.ts'
 import { readJsonPreset, structurePresetSchema } from '../src/modules/partnership/structure.presets.ts'
 import type { Role, User } from '../src/platform/auth/auth.table.ts'
 import { createCalendar } from '../src/platform/calendar/calendar.ts'
+import type { Db } from '../src/platform/db/client.ts'
 import { navigationFor } from '../src/platform/http/render.ts'
 import { defaultRuleSet, describeAmount, ruleDefinitions } from '../src/platform/rules/rules.definitions.ts'
 import { computeDeadline } from '../src/platform/rules/rules.service.ts'
 import { type PartnershipRow, syntheticPartnership } from './generate.ts'
+import { BIG_MEETING_PATH, bigMeetingContext, exampleUser, FORUM_NAME } from './meetings.ts'
 import { BOARD_SEATS, THURROCK_BOARD, thurrockBoardSeats } from './structure.ts'
 
 /**
  * The pages the benchmark drives. Each page names its template and builds, once, the context
  * `reply.render` would give that template, from fixed data shaped like the generated data: the
  * template-only baseline renders it with no database, session, CSRF or helmet work, which is the
- * ceiling the real page can reach. Later modules add their pages to `pages`.
+ * ceiling the real page can reach. Later modules add their pages to `pages`. A page whose
+ * context depends on generated rows (the meeting page) reads it once, with the route's own service,
+ * from `Fixtures.db` before measuring starts.
  */
 
 export interface Fixtures {
@@ -37,6 +42,8 @@ export interface Fixtures {
   requestId: string
   /** Today, as the pages compute it. */
   today: string
+  /** The generated database, for contexts read once from it (absent when there is none). */
+  db?: Db
 }
 
 export interface BenchPage {
@@ -44,20 +51,34 @@ export interface BenchPage {
   /** The path on the real app (the template-only baseline serves the same path). */
   path: string
   signedIn: boolean
+  /** Signed in with the Thurrock example's account of this role, rather than its administrator. */
+  account?: Role
   template: string
   /** Text the real page must contain: a check that the benchmark measures the page, not the sign-in form. */
   expect: string
   /** The template's whole context, as `reply.render` would build it. */
-  context(f: Fixtures): Record<string, unknown>
+  context(f: Fixtures): Record<string, unknown> | Promise<Record<string, unknown>>
 }
 
 /** What `reply.render` adds to every page's context (see src/platform/http/render.ts). */
-function layout(f: Fixtures, options: { signedIn: boolean; partnership?: PartnershipRow; path: string }) {
+function layout(
+  f: Fixtures,
+  options: {
+    signedIn: boolean
+    partnership?: PartnershipRow
+    path: string
+    /** Someone other than the administrator. */
+    as?: { user: Fixtures['user']; role: Role }
+  },
+) {
   const p = options.partnership
+  const user = options.as?.user ?? f.user
   // The person signed in has one role, in Thurrock.
-  const actor = options.signedIn ? { userId: f.user.id, roles: new Map([[f.partnership.id, f.role]]) } : null
+  const actor = options.signedIn
+    ? { userId: user.id, roles: new Map([[f.partnership.id, options.as?.role ?? f.role]]) }
+    : null
   return {
-    user: options.signedIn ? f.user : null,
+    user: options.signedIn ? user : null,
     partnership: p ?? null,
     navigation: p ? navigationFor(p, actor, options.path) : undefined,
     csrfToken: f.csrfToken,
@@ -160,6 +181,30 @@ export const pages: BenchPage[] = [
       }
     },
   },
+  {
+    name: 'meeting',
+    path: BIG_MEETING_PATH,
+    signedIn: true,
+    account: 'business_team',
+    template: 'modules/meetings/views/meeting/overview.njk',
+    // The header names the group: a 404 or the sign-in form would not.
+    expect: FORUM_NAME,
+    context: async (f) => {
+      // As meeting.routes.ts builds it, read once from the generated big meeting (bench/meetings.ts).
+      if (!f.db) throw new Error('The meeting page’s baseline needs the generated database')
+      const user = await exampleUser(f.db, 'business_team')
+      const role: Role = 'business_team'
+      return {
+        ...layout(f, {
+          signedIn: true,
+          partnership: f.partnership,
+          path: BIG_MEETING_PATH,
+          as: { user, role },
+        }),
+        ...(await bigMeetingContext(f.db, { userId: user.id, role }, londonDay(new Date()))),
+      }
+    },
+  },
 ]
 
 /**
@@ -255,7 +300,7 @@ function thurrockBoard(f: Fixtures): { group: VisibleGroup; members: CurrentMemb
 }
 
 /** Fixed data shaped like the generated dataset: Thurrock, its administrator and the synthetic partnerships. */
-export function buildFixtures(options: { partnerships: number; now?: Date }): Fixtures {
+export function buildFixtures(options: { partnerships: number; now?: Date; db?: Db }): Fixtures {
   const now = options.now ?? new Date()
   const preset = readPreset('thurrock')
   const partnership: PartnershipRow = { id: randomUUID(), ...preset.partnership, createdAt: now }
@@ -278,5 +323,6 @@ export function buildFixtures(options: { partnerships: number; now?: Date }): Fi
     cspNonce: '0123456789abcdef0123456789abcdef',
     requestId: randomUUID(),
     today: now.toISOString().slice(0, 10),
+    db: options.db,
   }
 }

@@ -7,12 +7,14 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { createApp } from '../src/app.ts'
+import type { Role } from '../src/platform/auth/auth.table.ts'
 import { loadConfig } from '../src/platform/config/config.ts'
 import { type Database, openDatabase } from '../src/platform/db/client.ts'
 import { runMigrations } from '../src/platform/db/migrate.ts'
 import { listen, startBareServer, startTemplateServer } from './baselines.ts'
 import { type Dataset, generateDataset } from './generate.ts'
 import { type LoadResult, type LoadSettings, measure } from './load.ts'
+import { exampleAccountEmail } from './meetings.ts'
 import { type BenchPage, buildFixtures, pages } from './pages.ts'
 
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -217,17 +219,25 @@ async function main(): Promise<number> {
   cleanups.push({ name: 'stop the app', run: () => appServer.close() })
   const bare = await startBareServer()
   cleanups.push({ name: 'stop the bare server', run: () => bare.close() })
-  const fixtures = buildFixtures({ partnerships: partnershipCount })
-  const templates = await startTemplateServer(
-    pages.map((p) => ({ path: p.path, template: p.template, context: p.context(fixtures) })),
-  )
+  const fixtures = buildFixtures({ partnerships: partnershipCount, db: database.db })
+  const routes = []
+  for (const p of pages)
+    routes.push({ path: p.path, template: p.template, context: await p.context(fixtures) })
+  const templates = await startTemplateServer(routes)
   cleanups.push({ name: 'stop the template server', run: () => templates.close() })
 
   const encoding = { 'accept-encoding': 'gzip, br' }
   const cookie = await signIn(appServer.url, dataset.signIn.email, dataset.signIn.password)
-  const headersFor = (page: BenchPage) => (page.signedIn ? { ...encoding, cookie } : encoding)
+  // Pages measured as another of the example's accounts (they share the administrator's password).
+  const cookies = new Map<Role, string>()
+  for (const role of new Set(pages.flatMap((p) => (p.account ? [p.account] : [])))) {
+    cookies.set(role, await signIn(appServer.url, exampleAccountEmail(role), dataset.signIn.password))
+  }
+  const headersFor = (page: BenchPage): Record<string, string> =>
+    page.signedIn ? { ...encoding, cookie: (page.account && cookies.get(page.account)) || cookie } : encoding
   for (const page of pages) await checkPage(appServer.url, page, headersFor(page))
-  out(`Signed in as ${dataset.signIn.email}; every page answers 200.`)
+  const others = [...cookies.keys()].map((role) => `${exampleAccountEmail(role)} (${role})`)
+  out(`Signed in as ${[dataset.signIn.email, ...others].join(' and ')}; every page answers 200.`)
 
   out()
   out(
@@ -257,7 +267,7 @@ async function main(): Promise<number> {
     )
     const real = await run(
       {
-        target: `${page.path} page${page.signedIn ? ' (signed in)' : ''}`,
+        target: `${page.path} page${page.signedIn ? ` (signed in${page.account ? ` as ${page.account}` : ''})` : ''}`,
         kind: 'page',
         page: page.name,
         path: page.path,

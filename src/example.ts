@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { loadMeetingsExample } from './modules/meetings/meetings.example.ts'
 import { applyPartnershipPreset, readPreset } from './modules/partnership/partnership.presets.ts'
 import { listPartnerships } from './modules/partnership/partnership.repository.ts'
 import {
@@ -25,9 +26,9 @@ export interface ExampleSignIn {
 
 /**
  * On an empty database, loads the Thurrock example (its structure from the seeds, fictional
- * people in every role) and the SET collaboration. Passwords are generated, never fixed (a demo
- * password could survive into production), and kept in the data folder so the person who
- * started MASA can find them again.
+ * people in every role, a year of meetings) and the SET collaboration. Passwords are generated,
+ * never fixed (a demo password could survive into production), and kept in the data folder so
+ * the person who started MASA can find them again.
  */
 export async function loadExample(
   db: Db,
@@ -75,6 +76,7 @@ export async function loadExample(
     now: options.now,
     accountPassword: password,
   })
+  await loadMeetingsExample(db, { partnershipId: partnership.id, now: options.now })
   await applySetPreset(db, readJsonPreset('set', setPresetSchema), options.now)
   mkdirSync(options.dataDir, { recursive: true })
   writeFileSync(
