@@ -1,12 +1,16 @@
-import { bankHolidayName } from './bank-holidays.ts'
+import { bankHolidayName, bankHolidays } from './bank-holidays.ts'
 import {
   addCalendarDays,
   assertInteger,
   assertIsoDate,
   formatDate,
   formatDayMonth,
+  fromUtcMs,
+  toUtcMs,
   weekday,
 } from './dates.ts'
+
+const DAY_MS = 86_400_000
 
 export { addCalendarDays, addMonths, formatDate } from './dates.ts'
 
@@ -97,20 +101,32 @@ export function createCalendar(options: CalendarOptions = {}): WorkingCalendar {
     return walk(day, n).date
   }
 
+  // Counted, not walked: a page showing how late a year-old deadline is must not step through
+  // every day of the year. Weekdays come from whole weeks plus the few days left over; then the
+  // bank holidays and closure days among them are taken off.
   function workingDaysBetween(from: string, to: string): number {
-    assertIsoDate(from)
-    assertIsoDate(to)
-    let count = 0
-    if (to > from) {
-      for (let date = addCalendarDays(from, 1); date <= to; date = addCalendarDays(date, 1)) {
-        if (isWorkingDay(date)) count++
-      }
-    } else {
-      for (let date = to; date < from; date = addCalendarDays(date, 1)) {
-        if (isWorkingDay(date)) count--
-      }
+    const a = toUtcMs(from)
+    const b = toUtcMs(to)
+    if (a === b) return 0
+    // After `from` up to and including `to`; or from `to` included up to `from` excluded.
+    const [first, last, sign] = b > a ? [a + DAY_MS, b, 1] : [b, a - DAY_MS, -1]
+    const days = (last - first) / DAY_MS + 1
+    let count = Math.floor(days / 7) * 5
+    for (let ms = first + Math.floor(days / 7) * 7 * DAY_MS; ms <= last; ms += DAY_MS) {
+      const dayOfWeek = new Date(ms).getUTCDay()
+      if (dayOfWeek !== 0 && dayOfWeek !== 6) count++
     }
-    return count
+    const firstDay = fromUtcMs(first)
+    const lastDay = fromUtcMs(last)
+    const inRange = (day: string) => day >= firstDay && day <= lastDay
+    for (let year = Number(firstDay.slice(0, 4)); year <= Number(lastDay.slice(0, 4)); year++) {
+      for (const day of bankHolidays(year).keys()) if (inRange(day)) count--
+    }
+    for (const day of closures.keys()) {
+      const dayOfWeek = weekday(day)
+      if (inRange(day) && dayOfWeek !== 0 && dayOfWeek !== 6 && !bankHolidayName(day)) count--
+    }
+    return sign * count
   }
 
   function nextWorkingDay(day: string): string {
