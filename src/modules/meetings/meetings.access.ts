@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import type { AppContext } from '../../app.ts'
 import type { Role } from '../../platform/auth/auth.table.ts'
 import type { DbOrTx } from '../../platform/db/client.ts'
+import { prepared } from '../../platform/db/prepared.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
 import { type Group, groups, memberships, people } from '../partnership/structure.table.ts'
 import { type Meeting, meetings } from './meetings.table.ts'
@@ -82,17 +83,43 @@ interface SeatRow {
   endsOn: string | null
 }
 
-/** The viewer's seats on a group (a person linked to their account), to decide membership and chair. */
-async function seatsOf(db: DbOrTx, groupId: string, userId: string): Promise<SeatRow[]> {
-  return db
-    .select({ role: memberships.role, startsOn: memberships.startsOn, endsOn: memberships.endsOn })
-    .from(memberships)
-    .innerJoin(people, eq(people.id, memberships.personId))
-    .where(and(eq(memberships.groupId, groupId), eq(people.userId, userId)))
-}
-
 const covers = (seat: SeatRow, day: string) =>
   seat.startsOn <= day && (seat.endsOn === null || seat.endsOn >= day)
+
+/**
+ * The meeting, its group and the viewer's seats on the group, in one prepared query: every
+ * meeting page runs it first.
+ */
+function meetingWithSeats(db: DbOrTx) {
+  return prepared(db, 'meeting_access', (name) =>
+    db
+      .select({
+        meeting: meetings,
+        group: {
+          id: groups.id,
+          slug: groups.slug,
+          name: groups.name,
+          kind: groups.kind,
+          confidential: groups.confidential,
+          quorum: groups.quorum,
+          standardItems: groups.standardItems,
+        },
+        seats: sql<SeatRow[] | null>`(select json_agg(json_build_object('role', ${memberships.role},
+            'startsOn', ${memberships.startsOn}, 'endsOn', ${memberships.endsOn}))
+          from ${memberships} join ${people} on ${people.id} = ${memberships.personId}
+          where ${memberships.groupId} = ${groups.id} and ${people.userId} = ${sql.placeholder('userId')})`,
+      })
+      .from(meetings)
+      .innerJoin(groups, eq(groups.id, meetings.groupId))
+      .where(
+        and(
+          eq(meetings.id, sql.placeholder('meetingId')),
+          eq(meetings.partnershipId, sql.placeholder('partnershipId')),
+        ),
+      )
+      .prepare(name),
+  )
+}
 
 /** A meeting of the partnership with what the viewer may do to it, or null when it does not exist. */
 export async function meetingAccess(
@@ -103,24 +130,14 @@ export async function meetingAccess(
   today: string,
 ): Promise<MeetingAccess | null> {
   if (!isUuid(meetingId)) return null
-  const [row] = await db
-    .select({
-      meeting: meetings,
-      group: {
-        id: groups.id,
-        slug: groups.slug,
-        name: groups.name,
-        kind: groups.kind,
-        confidential: groups.confidential,
-        quorum: groups.quorum,
-        standardItems: groups.standardItems,
-      },
-    })
-    .from(meetings)
-    .innerJoin(groups, eq(groups.id, meetings.groupId))
-    .where(and(eq(meetings.id, meetingId), eq(meetings.partnershipId, partnershipId)))
+  // A viewer without an account (an API token) matches no seat: the nil UUID is nobody's.
+  const [row] = await meetingWithSeats(db).execute({
+    meetingId,
+    partnershipId,
+    userId: viewer.userId ?? '00000000-0000-0000-0000-000000000000',
+  })
   if (!row) return null
-  const seats = viewer.userId ? await seatsOf(db, row.group.id, viewer.userId) : []
+  const seats = row.seats ?? []
   const days = [row.meeting.heldOn, today]
   const isMember = seats.some((s) => days.some((d) => covers(s, d)))
   const isChair = seats.some((s) => s.role === 'chair' && days.some((d) => covers(s, d)))
