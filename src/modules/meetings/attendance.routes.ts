@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { AppContext } from '../../app.ts'
-import type { ChangeContext } from '../../platform/audit/audit.service.ts'
 import { londonDate } from '../../platform/calendar/london-time.ts'
+import { changeOf } from '../../platform/http/change.ts'
 import { appError, forbidden } from '../../platform/http/errors.ts'
 import { type FormErrors, formValues, parseForm } from '../../platform/http/forms.ts'
 import { roleLabels } from '../partnership/groups.labels.ts'
@@ -74,12 +74,7 @@ export async function attendanceRoutes(app: FastifyInstance, ctx: AppContext) {
   const view = { permission: 'meetings:view' as const }
   const edit = { permission: 'meetings:edit' as const }
   const today = () => londonDate(ctx.now())
-  const change = (request: FastifyRequest): ChangeContext => ({
-    partnershipId: request.partnership!.id,
-    actorId: request.user!.id,
-    now: ctx.now(),
-    requestId: request.id,
-  })
+  const change = (request: FastifyRequest) => changeOf(ctx, request)
   const base = (request: FastifyRequest, access: MeetingAccess) =>
     meetingPath(request.partnership!.slug, access.meeting.id)
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../app.ts'
-import type { ChangeContext } from '../../platform/audit/audit.service.ts'
 import { londonDate } from '../../platform/calendar/london-time.ts'
+import { changeOf } from '../../platform/http/change.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
 import { type FormErrors, formValues } from '../../platform/http/forms.ts'
 import { dateItems, isFieldProblems, problemErrors } from '../partnership/agencies.form.ts'
@@ -51,12 +51,7 @@ export async function decisionObjectionRoutes(app: FastifyInstance, ctx: AppCont
   const view = { permission: 'meetings:view' as const }
   const edit = { permission: 'meetings:edit' as const }
   const today = () => londonDate(ctx.now())
-  const change = (request: FastifyRequest): ChangeContext => ({
-    partnershipId: request.partnership!.id,
-    actorId: request.user!.id,
-    now: ctx.now(),
-    requestId: request.id,
-  })
+  const change = (request: FastifyRequest) => changeOf(ctx, request)
 
   /** The decision in the URL if the viewer may see its meeting: 404 when it is not the partnership's, 403 otherwise. */
   async function decisionFromUrl(request: FastifyRequest, forEdit = false): Promise<DecisionContext> {

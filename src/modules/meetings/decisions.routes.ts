@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../app.ts'
-import type { ChangeContext } from '../../platform/audit/audit.service.ts'
 import { londonDate } from '../../platform/calendar/london-time.ts'
+import { changeOf } from '../../platform/http/change.ts'
 import type { FormErrors } from '../../platform/http/forms.ts'
 import { formValues } from '../../platform/http/forms.ts'
 import { dateItems, isFieldProblems, problemErrors } from '../partnership/agencies.form.ts'
@@ -55,12 +55,7 @@ export async function decisionsRoutes(app: FastifyInstance, ctx: AppContext) {
   const view = { permission: 'meetings:view' as const }
   const edit = { permission: 'meetings:edit' as const }
   const today = () => londonDate(ctx.now())
-  const change = (request: FastifyRequest): ChangeContext => ({
-    partnershipId: request.partnership!.id,
-    actorId: request.user!.id,
-    now: ctx.now(),
-    requestId: request.id,
-  })
+  const change = (request: FastifyRequest) => changeOf(ctx, request)
 
   app.get('/p/:slug/meetings/:meeting/decisions', { config: view }, async (request, reply) => {
     const access = await meetingFromUrl(ctx, request, today())

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../app.ts'
-import type { ChangeContext } from '../../platform/audit/audit.service.ts'
 import { formatDate } from '../../platform/calendar/dates.ts'
 import { londonDate, londonTime } from '../../platform/calendar/london-time.ts'
+import { changeOf } from '../../platform/http/change.ts'
 import { AppError } from '../../platform/http/errors.ts'
 import type { FormErrors } from '../../platform/http/forms.ts'
 import { timelinessTag } from './deadlines.ts'
@@ -76,12 +76,7 @@ export function minutesPage(ctx: AppContext) {
   const view = { permission: 'meetings:view' as const }
   const edit = { permission: 'meetings:edit' as const }
   const today = () => londonDate(ctx.now())
-  const change = (request: FastifyRequest): ChangeContext => ({
-    partnershipId: request.partnership!.id,
-    actorId: request.user!.id,
-    now: ctx.now(),
-    requestId: request.id,
-  })
+  const change = (request: FastifyRequest) => changeOf(ctx, request)
   const base = (request: FastifyRequest, access: MeetingAccess) =>
     `${meetingPath(request.partnership!.slug, access.meeting.id)}/minutes`
   const minutesUrl = (request: FastifyRequest, access: MeetingAccess) =>

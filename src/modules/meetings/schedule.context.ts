@@ -1,6 +1,4 @@
-import type { FastifyRequest } from 'fastify'
 import type { AppContext } from '../../app.ts'
-import type { ChangeContext } from '../../platform/audit/audit.service.ts'
 import type { MeetingNotify } from './schedule.notices.ts'
 
 /** What sending invitations needs, from the app's configuration. */
@@ -10,10 +8,4 @@ export const meetingNotify = (ctx: AppContext): MeetingNotify => ({
   from: ctx.config.MAIL_FROM,
 })
 
-/** Who makes a change: what every service command is given. */
-export const changeOf = (ctx: AppContext, request: FastifyRequest): ChangeContext => ({
-  partnershipId: request.partnership!.id,
-  actorId: request.user!.id,
-  now: ctx.now(),
-  requestId: request.id,
-})
+export { changeOf } from '../../platform/http/change.ts'

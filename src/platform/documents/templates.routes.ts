@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../app.ts'
-import type { ChangeContext } from '../audit/audit.service.ts'
+import { changeOf } from '../http/change.ts'
 import { AppError, notFound } from '../http/errors.ts'
 import type { FormErrors } from '../http/forms.ts'
 import { isUploadedFile } from '../http/upload.ts'
@@ -36,12 +36,7 @@ const kindName = (kind: DocumentTemplateKind) => templateKindLabels[kind].toLowe
 export async function templateRoutes(app: FastifyInstance, ctx: AppContext) {
   const config = { permission: 'templates:edit' as const }
   const base = (request: FastifyRequest) => `/p/${request.partnership!.slug}/templates`
-  const change = (request: FastifyRequest): ChangeContext => ({
-    partnershipId: request.partnership!.id,
-    actorId: request.user!.id,
-    now: ctx.now(),
-    requestId: request.id,
-  })
+  const change = (request: FastifyRequest) => changeOf(ctx, request)
   const kindOf = (request: FastifyRequest): DocumentTemplateKind => {
     const { kind } = request.params as { kind: string }
     const found = documentTemplateKinds.find((k) => k === kind)

@@ -36,6 +36,7 @@ describe('outbox', () => {
       subject: 'Review due',
       textBody: 'Plain',
       htmlBody: '<p>Rich</p>',
+      attachments: [],
       status: 'pending',
       attempts: 0,
       nextAttemptAt: current,
