@@ -4,7 +4,7 @@ import { buildTestApp, type TestApp, TestClient } from '../../../test/app.ts'
 import { createTestDatabase } from '../../../test/db.ts'
 import type { Database } from '../../platform/db/client.ts'
 import { attendance } from './attendance.table.ts'
-import { decisions } from './decisions.table.ts'
+import { decisionObjections, decisions } from './decisions.table.ts'
 import { buildMeetingWorld, insertMeeting, type MeetingWorld, NOW } from './meetings.fixtures.ts'
 import { agendaItems } from './meetings.table.ts'
 import { papers, paperVersions } from './papers.table.ts'
@@ -100,8 +100,9 @@ describe('a meeting’s overview page', () => {
         outcome: 'apologies',
       },
     ])
+    const decisionId = randomUUID()
     await db.insert(decisions).values({
-      id: randomUUID(),
+      id: decisionId,
       partnershipId,
       meetingId: meeting.id,
       agendaItemId: item!.id,
@@ -109,6 +110,15 @@ describe('a meeting’s overview page', () => {
       text: 'Adopt the neglect strategy',
       outcome: 'consensus',
       implementationOn: '2026-03-20',
+    })
+    // Its objection must be counted for this decision (not matched by the objection's own id).
+    await db.insert(decisionObjections).values({
+      id: randomUUID(),
+      partnershipId,
+      decisionId,
+      agencyId: world.agencies.police.id,
+      receivedOn: '2026-02-27',
+      reasons: 'Police need to consult their force lead',
     })
     t = await buildTestApp(database, { now: () => NOW })
   })
@@ -132,6 +142,7 @@ describe('a meeting’s overview page', () => {
     expect(html).toContain('14:30 (10 minutes)')
     expect(html).toContain('Case audit findings')
     expect(html).toContain('D2026-001')
+    expect(html).toContain('Suspended: objection received')
     expect(html).toContain('Deputy attended: Dev Deputy')
     expect(html).toContain('Quorum: 3 needed, 2 seats filled')
     expect(html).toContain('Not quorate')

@@ -1,14 +1,15 @@
-import { and, asc, eq, gt, isNull, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm'
 import { createCalendarRepository } from '../../platform/calendar/calendar.repository.ts'
 import { londonTime } from '../../platform/calendar/london-time.ts'
 import { type DbOrTx, queryRows } from '../../platform/db/client.ts'
+import { prepared } from '../../platform/db/prepared.ts'
 import { computeDeadline, getRuleSet } from '../../platform/rules/rules.service.ts'
 import { currentOn } from '../partnership/groups.repository.ts'
 import { agencies, memberships, people } from '../partnership/structure.table.ts'
 import { attendance } from './attendance.table.ts'
 import { timelinessTag } from './deadlines.ts'
 import { decisionState, decisionStateLabels } from './decisions.rules.ts'
-import { decisionObjections, decisions } from './decisions.table.ts'
+import { decisions } from './decisions.table.ts'
 import type { MeetingAccess } from './meetings.access.ts'
 import { meetingHeader, meetingPath } from './meetings.labels.ts'
 import { agendaItems, meetings } from './meetings.table.ts'
@@ -42,66 +43,102 @@ function papersOf(db: DbOrTx, meetingId: string, canSeeRestricted: boolean) {
   )
 }
 
+const meetingId = sql.placeholder('meetingId')
+
 /** The invitees on the day (members, not deputies) with what was said and recorded about their seat. */
-function seatsOf(db: DbOrTx, groupId: string, meetingId: string, day: string) {
+function seatsOf(db: DbOrTx) {
   const deputy = sql<
     string | null
   >`coalesce((select name from ${people} d where d.id = ${attendance.deputyId}), ${attendance.deputyName})`
   const intended = sql<
     string | null
   >`(select name from ${people} d where d.id = ${attendance.intentDeputyId})`
-  return db
-    .select({
-      membershipId: memberships.id,
-      role: memberships.role,
-      name: people.name,
-      agencyName: agencies.name,
-      intent: attendance.intent,
-      intendedDeputy: intended,
-      outcome: attendance.outcome,
-      deputy,
-    })
-    .from(memberships)
-    .innerJoin(people, eq(people.id, memberships.personId))
-    .leftJoin(agencies, eq(agencies.id, memberships.agencyId))
-    .leftJoin(
-      attendance,
-      and(eq(attendance.meetingId, meetingId), eq(attendance.membershipId, memberships.id)),
-    )
-    .where(and(eq(memberships.groupId, groupId), ne(memberships.role, 'deputy'), currentOn(memberships, day)))
-    .orderBy(
-      sql`case ${memberships.role} when 'chair' then 0 when 'vice_chair' then 1 else 2 end`,
-      asc(people.name),
-    )
+  return prepared(db, 'meeting_overview_seats', (name) =>
+    db
+      .select({
+        membershipId: memberships.id,
+        role: memberships.role,
+        name: people.name,
+        agencyName: agencies.name,
+        intent: attendance.intent,
+        intendedDeputy: intended,
+        outcome: attendance.outcome,
+        deputy,
+      })
+      .from(memberships)
+      .innerJoin(people, eq(people.id, memberships.personId))
+      .leftJoin(agencies, eq(agencies.id, memberships.agencyId))
+      .leftJoin(
+        attendance,
+        and(eq(attendance.meetingId, meetingId), eq(attendance.membershipId, memberships.id)),
+      )
+      .where(
+        and(
+          eq(memberships.groupId, sql.placeholder('groupId')),
+          ne(memberships.role, 'deputy'),
+          currentOn(memberships, sql.placeholder('day')),
+        ),
+      )
+      .orderBy(
+        sql`case ${memberships.role} when 'chair' then 0 when 'vice_chair' then 1 else 2 end`,
+        asc(people.name),
+      )
+      .prepare(name),
+  )
 }
 
-function decisionsOf(db: DbOrTx, meetingId: string) {
-  return db
-    .select({
-      id: decisions.id,
-      agendaItemId: decisions.agendaItemId,
-      reference: decisions.reference,
-      text: decisions.text,
-      outcome: decisions.outcome,
-      implementationOn: decisions.implementationOn,
-      reconsiderationMeetingId: decisions.reconsiderationMeetingId,
-      withdrawnAt: decisions.withdrawnAt,
-      objections: sql<number>`(select count(*)::int from ${decisionObjections} where ${decisionObjections.decisionId} = ${decisions.id})`,
-    })
-    .from(decisions)
-    .where(eq(decisions.meetingId, meetingId))
-    .orderBy(asc(decisions.reference))
+function agendaOf(db: DbOrTx) {
+  return prepared(db, 'meeting_overview_agenda', (name) =>
+    db
+      .select()
+      .from(agendaItems)
+      .where(and(eq(agendaItems.meetingId, meetingId), isNull(agendaItems.withdrawnAt)))
+      .orderBy(asc(agendaItems.position))
+      .prepare(name),
+  )
 }
 
-/** The group's next meeting after this one (not cancelled): where these minutes are agreed. */
-async function nextMeetingOn(db: DbOrTx, groupId: string, heldOn: string): Promise<string | null> {
-  const [row] = await db
-    .select({ heldOn: meetings.heldOn })
-    .from(meetings)
-    .where(and(eq(meetings.groupId, groupId), gt(meetings.heldOn, heldOn), isNull(meetings.cancelledAt)))
-    .orderBy(asc(meetings.heldOn))
-    .limit(1)
-  return row?.heldOn ?? null
+// Columns are spelled with their table: on a one-table query Drizzle leaves them bare, and a bare
+// "id" inside the subquery would be the objection's own.
+function decisionsOf(db: DbOrTx) {
+  return prepared(db, 'meeting_overview_decisions', (name) =>
+    db
+      .select({
+        id: decisions.id,
+        agendaItemId: decisions.agendaItemId,
+        reference: decisions.reference,
+        text: decisions.text,
+        outcome: decisions.outcome,
+        implementationOn: decisions.implementationOn,
+        reconsiderationMeetingId: decisions.reconsiderationMeetingId,
+        withdrawnAt: decisions.withdrawnAt,
+        objections: sql<number>`(select count(*)::int from "decision_objections" o where o."decision_id" = "decisions"."id")`,
+      })
+      .from(decisions)
+      .where(eq(decisions.meetingId, meetingId))
+      .orderBy(asc(decisions.reference))
+      .prepare(name),
+  )
+}
+
+/** The meeting's minutes (if any) and the date of the group's next meeting, where they are agreed. */
+function minutesOf(db: DbOrTx) {
+  return prepared(db, 'meeting_overview_minutes', (name) =>
+    db
+      .select({
+        status: minutes.status,
+        sentToChairAt: minutes.sentToChairAt,
+        approvedAt: minutes.approvedAt,
+        circulatedAt: minutes.circulatedAt,
+        agreedAt: minutes.agreedAt,
+        nextMeetingOn: sql<string | null>`(select min(n.held_on)::text from ${meetings} n
+          where n.group_id = ${meetings.groupId} and n.held_on > ${meetings.heldOn} and n.cancelled_at is null)`,
+      })
+      .from(meetings)
+      .leftJoin(minutes, eq(minutes.meetingId, meetings.id))
+      .where(eq(meetings.id, meetingId))
+      .prepare(name),
+  )
 }
 
 const outcomeText = {
@@ -122,28 +159,14 @@ export async function meetingOverview(
 ) {
   const { meeting, group } = access
   const { today, slug } = options
-  const [rules, calendar, items, paperRows, seats, decisionRows, minutesRows, nextOn] = await Promise.all([
+  const [rules, calendar, items, paperRows, seats, decisionRows, [minutesRow]] = await Promise.all([
     getRuleSet(db, meeting.partnershipId),
     createCalendarRepository(db).calendarFor(meeting.partnershipId),
-    db
-      .select()
-      .from(agendaItems)
-      .where(and(eq(agendaItems.meetingId, meeting.id), isNull(agendaItems.withdrawnAt)))
-      .orderBy(asc(agendaItems.position)),
+    agendaOf(db).execute({ meetingId: meeting.id }),
     papersOf(db, meeting.id, access.canSeeRestricted),
-    seatsOf(db, group.id, meeting.id, meeting.heldOn),
-    decisionsOf(db, meeting.id),
-    db
-      .select({
-        status: minutes.status,
-        sentToChairAt: minutes.sentToChairAt,
-        approvedAt: minutes.approvedAt,
-        circulatedAt: minutes.circulatedAt,
-        agreedAt: minutes.agreedAt,
-      })
-      .from(minutes)
-      .where(eq(minutes.meetingId, meeting.id)),
-    nextMeetingOn(db, group.id, meeting.heldOn),
+    seatsOf(db).execute({ meetingId: meeting.id, groupId: group.id, day: meeting.heldOn }),
+    decisionsOf(db).execute({ meetingId: meeting.id }),
+    minutesOf(db).execute({ meetingId: meeting.id }),
   ])
   const base = meetingPath(slug, meeting.id)
   const papersDeadline = computeDeadline(rules, 'papersBeforeMeeting', meeting.heldOn, calendar)
@@ -178,11 +201,10 @@ export async function meetingOverview(
 
   const filled = seats.filter((s) => s.outcome === 'present' || s.outcome === 'deputy').length
   const quorum = group.quorum ? { needed: group.quorum, filled, met: filled >= group.quorum } : null
-  const minutesRow = minutesRows[0] ?? null
   const minutesSteps = minutesDeadlines({
     heldOn: meeting.heldOn,
-    minutes: minutesRow,
-    nextMeetingOn: nextOn,
+    minutes: minutesRow?.status ? { ...minutesRow, status: minutesRow.status } : null,
+    nextMeetingOn: minutesRow?.nextMeetingOn ?? null,
     rules,
     calendar,
     today,

@@ -22,3 +22,26 @@ describe('London wall-clock times', () => {
     expect(() => londonInstant('2026-06-16', '25:00')).toThrow()
   })
 })
+
+describe('London wall-clock times against the platform’s own conversion', () => {
+  it('agrees with Intl at every quarter hour across both clock changes of 2026', () => {
+    const format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+    for (const start of ['2026-03-28T00:00:00Z', '2026-10-24T00:00:00Z']) {
+      for (let ms = Date.parse(start); ms < Date.parse(start) + 3 * 86_400_000; ms += 15 * 60_000) {
+        const at = new Date(ms)
+        const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, x.value]))
+        expect(`${londonDate(at)} ${londonTime(at)}`).toBe(
+          `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`,
+        )
+      }
+    }
+  })
+})
