@@ -10,6 +10,7 @@ import multipart from '@fastify/multipart'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { actionsModule } from './modules/actions/actions.plugin.ts'
 import { meetingsModule } from './modules/meetings/meetings.plugin.ts'
 import { agencyRoutes } from './modules/partnership/agencies.routes.ts'
 import { groupRoutes } from './modules/partnership/groups.routes.ts'
@@ -194,6 +195,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(peopleRoutes, ctx)
   await app.register(importRoutes, ctx)
   await app.register(meetingsModule, ctx)
+  await app.register(actionsModule, ctx)
   await app.register(rulesRoutes, ctx)
   await app.register(outboxRoutes, ctx)
   await app.register(apiRoutes, { ...ctx, prefix: '/api/v1' })

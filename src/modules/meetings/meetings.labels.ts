@@ -28,6 +28,7 @@ export const meetingTabs = [
   { key: 'attendance', path: '/attendance', text: 'Attendance' },
   { key: 'minutes', path: '/minutes', text: 'Minutes' },
   { key: 'decisions', path: '/decisions', text: 'Decisions' },
+  { key: 'actions', path: '/actions', text: 'Actions' },
 ] as const
 
 export type MeetingTab = (typeof meetingTabs)[number]['key']

@@ -19,6 +19,10 @@ export const permissions = [
   'meetings:view',
   'meetings:edit',
   'templates:edit',
+  'actions:view',
+  'actions:edit',
+  'compliance:view',
+  'compliance:edit',
   'audit:view',
   'users:manage',
   'tokens:manage',
@@ -61,6 +65,12 @@ const allowed: Record<
   // The business team runs the calendar, agendas, papers, attendance, minutes and decisions.
   'meetings:edit': ['administrator', 'business_team'],
   'templates:edit': ['administrator'],
+  // Actions are narrowed further by actions.access.ts (the group's visibility, owners' own).
+  'actions:view': ['administrator', 'business_team', 'partner', 'member', 'scrutineer'],
+  'actions:edit': ['administrator', 'business_team'],
+  // The dashboard, compliance, letters and attendance flags: the business team and the partners.
+  'compliance:view': ['administrator', 'business_team', 'partner', 'scrutineer'],
+  'compliance:edit': ['administrator', 'business_team'],
   'audit:view': ['administrator'],
   'users:manage': ['administrator'],
   'tokens:manage': ['administrator'],

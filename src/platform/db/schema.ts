@@ -1,5 +1,7 @@
 // Every table, for Drizzle's relational queries and for drizzle-kit, which generates the migrations.
 
+export * from '../../modules/actions/actions.table.ts'
+export * from '../../modules/actions/compliance.table.ts'
 export * from '../../modules/meetings/attendance.table.ts'
 export * from '../../modules/meetings/decisions.table.ts'
 export * from '../../modules/meetings/meetings.table.ts'

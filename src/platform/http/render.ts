@@ -31,6 +31,8 @@ const sections: { path: string; text: string; permission: Permission }[] = [
   { path: '/my-meetings', text: 'My meetings', permission: 'meetings:view' },
   { path: '/meetings', text: 'Meetings', permission: 'meetings:view' },
   { path: '/decisions', text: 'Decisions', permission: 'meetings:view' },
+  { path: '/actions', text: 'Actions', permission: 'actions:view' },
+  { path: '/dashboard', text: 'Dashboard', permission: 'compliance:view' },
   { path: '/agencies', text: 'Agencies', permission: 'structure:view' },
   { path: '/groups', text: 'Groups', permission: 'structure:view' },
   { path: '/people', text: 'People', permission: 'structure:view' },

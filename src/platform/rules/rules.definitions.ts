@@ -92,6 +92,30 @@ export const ruleDefinitions = [
     source: 'Failure to comply … on two or more occasions',
   },
   {
+    key: 'escalationWindow',
+    label: 'Period in which late responses are counted',
+    sentence: 'Late responses count towards an escalation letter for {n}',
+    unit: 'months',
+    // The seeds say "on two or more occasions" without a period; a year keeps an old lapse from
+    // counting for ever. Each partnership can change it.
+    default: 12,
+    min: 1,
+    max: 60,
+    source: 'Failure to comply … on two or more occasions (the period is our default)',
+  },
+  {
+    key: 'actionReminderBefore',
+    label: 'Reminder before an action is due',
+    sentence: 'Owners are reminded {n} before an action’s response is due',
+    unit: 'working_days',
+    anchor: 'deadline',
+    before: true,
+    default: 2,
+    min: 1,
+    max: 10,
+    source: 'Our default: a reminder two working days ahead, on the day and after',
+  },
+  {
     key: 'consecutiveAbsences',
     label: 'Consecutive meetings with an empty seat',
     sentence:
