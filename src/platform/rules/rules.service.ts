@@ -22,7 +22,11 @@ export async function getRuleSet(db: DbOrTx, partnershipId: string): Promise<Rul
       .where(eq(ruleSettings.partnershipId, sql.placeholder('partnershipId')))
       .prepare(name),
   )
-  const rows = await query.execute({ partnershipId })
+  return ruleSetFrom(await query.execute({ partnershipId }))
+}
+
+/** The rule set from a partnership's rule_settings rows (for a page that reads them in its own query). */
+export function ruleSetFrom(rows: readonly { key: string; value: unknown }[]): RuleSet {
   const rules = { ...defaultRuleSet }
   for (const row of rows) {
     if (row.key in rules && typeof row.value === 'number') rules[row.key as RuleKey] = row.value
