@@ -42,6 +42,11 @@ import { rulesRoutes } from './platform/rules/rules.routes.ts'
 import { staticPageRoutes } from './platform/views/static-pages.routes.ts'
 import { createViews, govukDir, govukVersion, mojDir, mojVersion, srcDir } from './platform/views/views.ts'
 
+/** Paths that carry a secret (a calendar feed, a response link) are logged without it. */
+export function redactSecrets(path: string): string {
+  return path.replace(/^\/(calendar|respond)\/[^/]+/, '/$1/[secret]')
+}
+
 export interface AppDeps {
   config: Config
   database: Database
@@ -71,7 +76,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       serializers: {
         req: (req: { method: string; url: string; id: string }) => ({
           method: req.method,
-          url: req.url.split('?')[0],
+          url: redactSecrets(req.url.split('?')[0] ?? ''),
           id: req.id,
         }),
       },

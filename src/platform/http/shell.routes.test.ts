@@ -85,3 +85,12 @@ describe('web shell', () => {
     expect((await t.app.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ok' })
   })
 })
+
+describe('logged paths', () => {
+  it('leave out the secret in a calendar feed or a response link', async () => {
+    const { redactSecrets } = await import('../../app.ts')
+    expect(redactSecrets('/calendar/abc123.ics')).toBe('/calendar/[secret]')
+    expect(redactSecrets('/respond/abc123')).toBe('/respond/[secret]')
+    expect(redactSecrets('/p/thurrock/meetings')).toBe('/p/thurrock/meetings')
+  })
+})
