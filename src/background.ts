@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { actionsSweepJob } from './modules/actions/actions.sweep.ts'
 import { meetingRemindersJob } from './modules/meetings/meetings.reminders.ts'
 import { agencyReviewReminderJob } from './modules/partnership/agency-reviews.service.ts'
 import { chairTenureReminderJob } from './modules/partnership/memberships.reminder.ts'
@@ -30,6 +31,7 @@ export function allJobs(deps: { config: Config; database: Database }): Job[] {
     agencyReviewReminderJob({ outbox, publicUrl: deps.config.PUBLIC_URL }),
     chairTenureReminderJob({ outbox, publicUrl: deps.config.PUBLIC_URL }),
     meetingRemindersJob({ outbox, publicUrl: deps.config.PUBLIC_URL }),
+    actionsSweepJob({ outbox, publicUrl: deps.config.PUBLIC_URL }),
     digestJob({ outbox, publicUrl: deps.config.PUBLIC_URL }),
     {
       name: 'prune-sign-in-failures',
