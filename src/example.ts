@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { loadActionsExample } from './modules/actions/actions.example.ts'
 import { loadMeetingsExample } from './modules/meetings/meetings.example.ts'
 import { applyPartnershipPreset, readPreset } from './modules/partnership/partnership.presets.ts'
 import { listPartnerships } from './modules/partnership/partnership.repository.ts'
@@ -77,6 +78,7 @@ export async function loadExample(
     accountPassword: password,
   })
   await loadMeetingsExample(db, { partnershipId: partnership.id, now: options.now })
+  await loadActionsExample(db, { partnershipId: partnership.id, now: options.now })
   await applySetPreset(db, readJsonPreset('set', setPresetSchema), options.now)
   mkdirSync(options.dataDir, { recursive: true })
   writeFileSync(
