@@ -13,6 +13,7 @@ import { hashPassword } from '../src/platform/auth/passwords.ts'
 import { type Db, queryRows } from '../src/platform/db/client.ts'
 import { defaultRuleSet, type RuleKey, ruleDefinitions } from '../src/platform/rules/rules.definitions.ts'
 import { ruleSettings } from '../src/platform/rules/rules.table.ts'
+import { actionSteps } from './actions.ts'
 import { meetingSteps } from './meetings.ts'
 import {
   agencyOfPerson,
@@ -304,6 +305,9 @@ export const generatorSteps: GeneratorStep[] = [
   },
   // A year of meetings for every group, and the big meeting the meeting page is measured on.
   ...meetingSteps,
+  // The years before it (seats, meetings, attendance, papers, minutes) and every meeting's actions,
+  // responses, compliance failures, letters and attendance flags.
+  ...actionSteps,
 ]
 
 type AgencyRow = typeof agencies.$inferInsert

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { dashboardPage } from '../src/modules/actions/dashboard.service.ts'
 import { londonDay } from '../src/modules/partnership/agencies.problems.ts'
 import { groupKindLabels, roleLabels } from '../src/modules/partnership/groups.labels.ts'
 import {
@@ -9,14 +11,16 @@ import {
 import { groupSummaryRows, memberRows, standardItemLines } from '../src/modules/partnership/groups.view.ts'
 import { groupWarnings } from '../src/modules/partnership/memberships.rules.ts'
 import { readPreset } from '../src/modules/partnership/partnership.presets.ts'
+import { partnerships } from '../src/modules/partnership/partnership.table.ts'
 import { readJsonPreset, structurePresetSchema } from '../src/modules/partnership/structure.presets.ts'
-import type { Role, User } from '../src/platform/auth/auth.table.ts'
+import { type Role, type User, users } from '../src/platform/auth/auth.table.ts'
 import { createCalendar } from '../src/platform/calendar/calendar.ts'
 import type { Db } from '../src/platform/db/client.ts'
 import { navigationFor } from '../src/platform/http/render.ts'
 import { defaultRuleSet, describeAmount, ruleDefinitions } from '../src/platform/rules/rules.definitions.ts'
 import { computeDeadline } from '../src/platform/rules/rules.service.ts'
-import { type PartnershipRow, syntheticPartnership } from './generate.ts'
+import { DASHBOARD_PATH, DASHBOARD_SLUG, dashboardAccount } from './actions.ts'
+import { BENCH_PASSWORD, type PartnershipRow, syntheticPartnership } from './generate.ts'
 import { BIG_MEETING_PATH, bigMeetingContext, exampleUser, FORUM_NAME } from './meetings.ts'
 import { BOARD_SEATS, THURROCK_BOARD, thurrockBoardSeats } from './structure.ts'
 
@@ -53,6 +57,8 @@ export interface BenchPage {
   signedIn: boolean
   /** Signed in with the Thurrock example's account of this role, rather than its administrator. */
   account?: Role
+  /** Signed in as someone of a synthetic partnership (the page is that partnership's). */
+  credentials?: { email: string; password: string }
   template: string
   /** Text the real page must contain: a check that the benchmark measures the page, not the sign-in form. */
   expect: string
@@ -73,9 +79,9 @@ function layout(
 ) {
   const p = options.partnership
   const user = options.as?.user ?? f.user
-  // The person signed in has one role, in Thurrock.
+  // The person signed in has one role, in the page's partnership (Thurrock unless told otherwise).
   const actor = options.signedIn
-    ? { userId: user.id, roles: new Map([[f.partnership.id, options.as?.role ?? f.role]]) }
+    ? { userId: user.id, roles: new Map([[(p ?? f.partnership).id, options.as?.role ?? f.role]]) }
     : null
   return {
     user: options.signedIn ? user : null,
@@ -205,7 +211,46 @@ export const pages: BenchPage[] = [
       }
     },
   },
+  {
+    name: 'dashboard',
+    path: DASHBOARD_PATH,
+    signedIn: true,
+    credentials: { email: dashboardAccount(), password: BENCH_PASSWORD },
+    template: 'modules/actions/views/dashboard/dashboard.njk',
+    // A section of the dashboard: the sign-in form or an error page has none.
+    expect: 'data-testid="section-overdue"',
+    // As dashboard.routes.ts builds it, for a synthetic partnership's ten years (bench/actions.ts).
+    context: dashboardContext,
+  },
 ]
+
+/**
+ * What the dashboard route gives its template for the measured synthetic partnership, read once
+ * with the route's own service (dashboard.service.ts) from the generated data, as its administrator.
+ */
+async function dashboardContext(f: Fixtures) {
+  if (!f.db) throw new Error('The dashboard’s baseline needs the generated database')
+  const [partnership] = await f.db.select().from(partnerships).where(eq(partnerships.slug, DASHBOARD_SLUG))
+  const [user] = await f.db
+    .select({ id: users.id, email: users.email, name: users.name, createdAt: users.createdAt })
+    .from(users)
+    .where(eq(users.email, dashboardAccount()))
+  if (!partnership || !user)
+    throw new Error(`No ${DASHBOARD_SLUG} or its administrator in the generated data`)
+  const role: Role = 'administrator'
+  const page = await dashboardPage(f.db, {
+    partnershipId: partnership.id,
+    slug: partnership.slug,
+    viewer: { role, userId: user.id },
+    today: londonDay(new Date()),
+    query: {},
+  })
+  return {
+    ...layout(f, { signedIn: true, partnership, path: DASHBOARD_PATH, as: { user, role } }),
+    title: 'Compliance dashboard',
+    ...page,
+  }
+}
 
 /**
  * Thurrock's board as the group page reads it: the example's group and seats, and the seats the

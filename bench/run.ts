@@ -7,6 +7,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { createApp } from '../src/app.ts'
+import { sweepFailures } from '../src/modules/actions/compliance.sweep.ts'
+import { sweepFlags } from '../src/modules/actions/flags.service.ts'
 import type { Role } from '../src/platform/auth/auth.table.ts'
 import { loadConfig } from '../src/platform/config/config.ts'
 import { type Database, openDatabase } from '../src/platform/db/client.ts'
@@ -51,6 +53,9 @@ const settings: LoadSettings = {
   warmupSeconds: 2,
 }
 const partnershipCount = Math.round(positive('BENCH_PARTNERSHIPS', 150))
+const years = Math.round(positive('BENCH_YEARS', 10))
+/** The daily sweeps (compliance failures, attendance flags) over every partnership must finish within this. */
+const SWEEP_TARGET_MS = 30_000
 const serverUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || DEFAULT_SERVER
 
 /** The same server with another database. */
@@ -162,6 +167,36 @@ function table(rows: Row[]): string {
   return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n')
 }
 
+/**
+ * The daily sweeps over every partnership, timed: compliance failures then attendance flags, as
+ * the jobs run them; then again, when there is nothing new to write.
+ */
+async function timeSweeps(database: Database) {
+  const once = async () => {
+    const now = new Date()
+    const t0 = performance.now()
+    const failures = await sweepFailures(database.db, { now })
+    const t1 = performance.now()
+    const flags = await sweepFlags(database.db, { now })
+    const t2 = performance.now()
+    return { ms: t2 - t0, failuresMs: t1 - t0, flagsMs: t2 - t1, failures, flags }
+  }
+  out('Sweeping compliance failures and attendance flags over every partnership…')
+  const first = await once()
+  const again = await once()
+  for (const [label, run] of [
+    ['first', first],
+    ['again', again],
+  ] as const) {
+    out(
+      `  ${label.padEnd(6)} sweepFailures ${fixed(run.failuresMs, 0)} ms ${JSON.stringify(run.failures)}, ` +
+        `sweepFlags ${fixed(run.flagsMs, 0)} ms ${JSON.stringify(run.flags)}: ${fixed(run.ms / 1000)} s ` +
+        `(target ${SWEEP_TARGET_MS / 1000} s)`,
+    )
+  }
+  return { targetMs: SWEEP_TARGET_MS, first, again }
+}
+
 async function main(): Promise<number> {
   try {
     const [row] = await onServer<{ version: string }>('select version() as version')
@@ -190,9 +225,12 @@ async function main(): Promise<number> {
   const database: Database = await openDatabase({ url })
   cleanups.push({ name: 'close the database pool', run: () => database.close() })
   await runMigrations(database)
-  out(`Database ${name}: migrated. Generating ${partnershipCount} synthetic partnerships…`)
+  out(
+    `Database ${name}: migrated. Generating ${partnershipCount} synthetic partnerships over ${years} years…`,
+  )
   const dataset: Dataset = await generateDataset(database.db, {
     partnerships: partnershipCount,
+    years,
     dataDir,
     log: out,
   })
@@ -202,6 +240,8 @@ async function main(): Promise<number> {
       .map(([table, n]) => `${table} ${n}`)
       .join(', ')}`,
   )
+
+  const sweeps = await timeSweeps(database)
 
   const config = loadConfig({
     ...process.env,
@@ -233,11 +273,27 @@ async function main(): Promise<number> {
   for (const role of new Set(pages.flatMap((p) => (p.account ? [p.account] : [])))) {
     cookies.set(role, await signIn(appServer.url, exampleAccountEmail(role), dataset.signIn.password))
   }
-  const headersFor = (page: BenchPage): Record<string, string> =>
-    page.signedIn ? { ...encoding, cookie: (page.account && cookies.get(page.account)) || cookie } : encoding
+  // Pages measured in a synthetic partnership, as one of its own people.
+  const others = new Map<string, string>()
+  for (const page of pages) {
+    if (page.credentials && !others.has(page.credentials.email)) {
+      others.set(
+        page.credentials.email,
+        await signIn(appServer.url, page.credentials.email, page.credentials.password),
+      )
+    }
+  }
+  const headersFor = (page: BenchPage): Record<string, string> => {
+    if (!page.signedIn) return encoding
+    const own = page.credentials ? others.get(page.credentials.email) : undefined
+    return { ...encoding, cookie: own || (page.account && cookies.get(page.account)) || cookie }
+  }
   for (const page of pages) await checkPage(appServer.url, page, headersFor(page))
-  const others = [...cookies.keys()].map((role) => `${exampleAccountEmail(role)} (${role})`)
-  out(`Signed in as ${[dataset.signIn.email, ...others].join(' and ')}; every page answers 200.`)
+  const accounts = [
+    ...[...cookies.keys()].map((role) => `${exampleAccountEmail(role)} (${role})`),
+    ...others.keys(),
+  ]
+  out(`Signed in as ${[dataset.signIn.email, ...accounts].join(' and ')}; every page answers 200.`)
 
   out()
   out(
@@ -287,6 +343,10 @@ async function main(): Promise<number> {
   )
   out('p95 ÷ tpl: the page’s 95th-percentile latency over the baseline’s.')
   out(`Load average after: ${loadAfter}`)
+  out(
+    `Sweeps over every partnership: ${fixed(sweeps.first.ms / 1000)} s (target ${SWEEP_TARGET_MS / 1000} s: ` +
+      `${sweeps.first.ms <= SWEEP_TARGET_MS ? 'met' : 'MISSED'}); again, with nothing new: ${fixed(sweeps.again.ms / 1000)} s.`,
+  )
 
   const failures = rows.filter((r) => r.result.non2xx > 0 || r.result.errors > 0)
   mkdirSync(join(root, '.cache'), { recursive: true })
@@ -301,10 +361,12 @@ async function main(): Promise<number> {
         settings,
         dataset: {
           partnerships: partnershipCount,
+          years,
           ms: dataset.ms,
           steps: dataset.steps,
           counts: dataset.counts,
         },
+        sweeps,
         results: rows,
         ok: failures.length === 0,
       },
