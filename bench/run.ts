@@ -1,6 +1,8 @@
 // npm run bench: the app against PostgreSQL with national-scale data, each page measured next to
 // two baselines from the same run (a bare Fastify route, and the page's template rendered from
 // fixed data). See bench/pages.ts for the pages and bench/generate.ts for the data.
+// BENCH_PARTNERSHIPS (150), BENCH_YEARS (10) and BENCH_DURATION (10 s a target) make a quick run
+// smaller: BENCH_PARTNERSHIPS=10 BENCH_YEARS=2 BENCH_DURATION=3 npm run bench.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
