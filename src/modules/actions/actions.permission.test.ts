@@ -1,33 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, type TestApp, TestClient } from '../../../test/app.ts'
+import { buildTestApp, type TestApp, type TestClient } from '../../../test/app.ts'
 import { createTestDatabase } from '../../../test/db.ts'
 import type { Database } from '../../platform/db/client.ts'
 import { buildMeetingWorld, insertMeeting, type MeetingWorld, NOW } from '../meetings/meetings.fixtures.ts'
+import { clientsFor, type Who, walk } from '../meetings/permission-walk.ts'
 import { insertAction } from './actions.fixtures.ts'
 
 // Who gets what on every page of the actions module: 200 allowed, 403 refused, 404 outside the
 // partnership, 303 sent to sign in. `head` sits on the group, `otherMember` (member role) does not.
-type Who =
-  | 'anonymous'
-  | 'administrator'
-  | 'businessTeam'
-  | 'chair'
-  | 'head'
-  | 'partner'
-  | 'otherMember'
-  | 'scrutineer'
-  | 'outsider'
-const everyone: Who[] = [
-  'anonymous',
-  'administrator',
-  'businessTeam',
-  'chair',
-  'head',
-  'partner',
-  'otherMember',
-  'scrutineer',
-  'outsider',
-]
 
 const open = {
   anonymous: 303,
@@ -58,19 +38,14 @@ describe('actions pages: who may open what', () => {
   let database: Database
   let t: TestApp
   let world: MeetingWorld
-  const clients = new Map<Who, TestClient>()
+  let clients: Map<Who, TestClient>
 
   beforeAll(async () => {
     database = await createTestDatabase()
     world = await buildMeetingWorld(database.db)
     const outsider = (await buildMeetingWorld(database.db)).accounts.administrator
     t = await buildTestApp(database, { now: () => NOW })
-    for (const who of everyone) {
-      const client = new TestClient(t.app)
-      const account = who === 'outsider' ? outsider : who === 'anonymous' ? null : world.accounts[who]
-      if (account) await client.signIn(account.email, account.password)
-      clients.set(who, client)
-    }
+    clients = await clientsFor(t, world, outsider)
   })
   afterAll(async () => {
     await t.app.close()
@@ -105,13 +80,7 @@ describe('actions pages: who may open what', () => {
       [`${p}/attendance-flags`, oversight],
       [`${p}/attendance-rates`, oversight],
     ]
-    const got: Record<string, Record<string, number>> = {}
-    const want: Record<string, Record<string, number>> = {}
-    for (const [url, expected] of pages) {
-      got[url] = {}
-      want[url] = expected
-      for (const who of everyone) got[url]![who] = (await clients.get(who)!.get(url)).statusCode
-    }
+    const { got, want } = await walk(clients, pages)
     expect(got).toEqual(want)
   })
 })

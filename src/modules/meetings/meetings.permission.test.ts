@@ -1,33 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, type TestApp, TestClient } from '../../../test/app.ts'
+import { buildTestApp, type TestApp, type TestClient } from '../../../test/app.ts'
 import { createTestDatabase } from '../../../test/db.ts'
 import type { Database } from '../../platform/db/client.ts'
 import { buildMeetingWorld, insertMeeting, type MeetingWorld, NOW } from './meetings.fixtures.ts'
+import { clientsFor, type Who, walk } from './permission-walk.ts'
 
 // Who gets what on every page of the meetings module: 200 allowed, 403 refused, 404 outside the
 // partnership, 303 sent to sign in. The meeting's group is not confidential; `head` sits on it,
 // `otherMember` (member role) does not.
-type Who =
-  | 'anonymous'
-  | 'administrator'
-  | 'businessTeam'
-  | 'chair'
-  | 'head'
-  | 'partner'
-  | 'otherMember'
-  | 'scrutineer'
-  | 'outsider'
-const everyone: Who[] = [
-  'anonymous',
-  'administrator',
-  'businessTeam',
-  'chair',
-  'head',
-  'partner',
-  'otherMember',
-  'scrutineer',
-  'outsider',
-]
 
 const view = {
   anonymous: 303,
@@ -59,19 +39,14 @@ describe('meetings pages: who may open what', () => {
   let t: TestApp
   let world: MeetingWorld
   let outsider: { email: string; password: string }
-  const clients = new Map<Who, TestClient>()
+  let clients: Map<Who, TestClient>
 
   beforeAll(async () => {
     database = await createTestDatabase()
     world = await buildMeetingWorld(database.db)
     outsider = (await buildMeetingWorld(database.db)).accounts.administrator
     t = await buildTestApp(database, { now: () => NOW })
-    for (const who of everyone) {
-      const client = new TestClient(t.app)
-      const account = who === 'outsider' ? outsider : who === 'anonymous' ? null : world.accounts[who]
-      if (account) await client.signIn(account.email, account.password)
-      clients.set(who, client)
-    }
+    clients = await clientsFor(t, world, outsider)
   })
   afterAll(async () => {
     await t.app.close()
@@ -109,15 +84,7 @@ describe('meetings pages: who may open what', () => {
       [`${m}/minutes/edit`, edit],
       [`${m}/decisions/new`, edit],
     ]
-    const got: Record<string, Record<string, number>> = {}
-    const want: Record<string, Record<string, number>> = {}
-    for (const [url, expected] of pages) {
-      got[url] = {}
-      want[url] = expected
-      for (const who of everyone) {
-        got[url]![who] = (await clients.get(who)!.get(url)).statusCode
-      }
-    }
+    const { got, want } = await walk(clients, pages)
     expect(got).toEqual(want)
   })
 })
