@@ -17,6 +17,7 @@ import { groupRoutes } from './modules/partnership/groups.routes.ts'
 import { importRoutes } from './modules/partnership/import.routes.ts'
 import { partnershipRoutes } from './modules/partnership/partnership.routes.ts'
 import { peopleRoutes } from './modules/partnership/people.routes.ts'
+import { reviewsModule } from './modules/reviews/reviews.plugin.ts'
 import { accessHooks } from './platform/access/access.hooks.ts'
 import { auditRoutes } from './platform/audit/audit.routes.ts'
 import { accountRoutes } from './platform/auth/account.routes.ts'
@@ -201,6 +202,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(importRoutes, ctx)
   await app.register(meetingsModule, ctx)
   await app.register(actionsModule, ctx)
+  await app.register(reviewsModule, ctx)
   await app.register(rulesRoutes, ctx)
   await app.register(outboxRoutes, ctx)
   await app.register(apiRoutes, { ...ctx, prefix: '/api/v1' })

@@ -23,6 +23,8 @@ export const permissions = [
   'actions:edit',
   'compliance:view',
   'compliance:edit',
+  'reviews:view',
+  'reviews:edit',
   'audit:view',
   'users:manage',
   'tokens:manage',
@@ -71,6 +73,10 @@ const allowed: Record<
   // The dashboard, compliance, letters and attendance flags: the business team and the partners.
   'compliance:view': ['administrator', 'business_team', 'partner', 'scrutineer'],
   'compliance:edit': ['administrator', 'business_team'],
+  // Everyone may open the reviews list; reviews.access.ts narrows it: a review's record is for the
+  // business team, the partners and its own panel; everyone else sees published reviews only.
+  'reviews:view': ['administrator', 'business_team', 'partner', 'member', 'scrutineer'],
+  'reviews:edit': ['administrator', 'business_team'],
   'audit:view': ['administrator'],
   'users:manage': ['administrator'],
   'tokens:manage': ['administrator'],

@@ -34,6 +34,7 @@ const sections: { path: string; text: string; permission: Permission }[] = [
   { path: '/actions', text: 'Actions', permission: 'actions:view' },
   { path: '/dashboard', text: 'Dashboard', permission: 'compliance:view' },
   { path: '/compliance', text: 'Compliance', permission: 'compliance:view' },
+  { path: '/reviews', text: 'Reviews', permission: 'reviews:view' },
   { path: '/agencies', text: 'Agencies', permission: 'structure:view' },
   { path: '/groups', text: 'Groups', permission: 'structure:view' },
   { path: '/people', text: 'People', permission: 'structure:view' },

@@ -203,6 +203,19 @@ export const ruleDefinitions = [
     source: 'Working Together 2023: within 15 working days',
   },
   {
+    key: 'agencyInformationWithin',
+    label: 'Agency information for a rapid review',
+    sentence: 'An agency sends its information for a rapid review within {n} of being asked',
+    unit: 'working_days',
+    anchor: 'request',
+    // Working Together sets no number: five working days leaves the rapid review time to read
+    // every agency's chronology before its meeting. Each partnership can change it.
+    default: 5,
+    min: 1,
+    max: 30,
+    source: 'Our default: the rapid review is due 15 working days after notification',
+  },
+  {
     key: 'localReviewPublishWithin',
     label: 'Local practice review published',
     sentence: 'A local child safeguarding practice review is published within {n} of the decision to hold it',
