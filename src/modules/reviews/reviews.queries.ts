@@ -1,0 +1,172 @@
+import { and, asc, eq, type SQL } from 'drizzle-orm'
+import { createCalendarRepository } from '../../platform/calendar/calendar.repository.ts'
+import type { WorkingCalendar } from '../../platform/calendar/calendar.ts'
+import type { DbOrTx } from '../../platform/db/client.ts'
+import type { RuleSet } from '../../platform/rules/rules.definitions.ts'
+import { getRuleSet } from '../../platform/rules/rules.service.ts'
+import { agencies } from '../partnership/structure.table.ts'
+import { type ReviewViewer, visibleReviewRecords } from './reviews.access.ts'
+import {
+  type CaseDeadline,
+  caseDeadlines,
+  dayTimeliness,
+  nextDeadline,
+  type ReviewStage,
+  reviewStage,
+} from './reviews.rules.ts'
+import {
+  type ReviewCase,
+  type ReviewSendRecipient,
+  reviewCases,
+  reviewInformationRequests,
+  reviewMilestones,
+  reviewSends,
+} from './reviews.table.ts'
+
+/** A case with its stage, every dated step (statutory, agency information, milestones) and the next one due. */
+export interface CaseSummary {
+  review: ReviewCase
+  stage: ReviewStage
+  sends: Map<ReviewSendRecipient, string>
+  deadlines: CaseDeadline[]
+  next: CaseDeadline | null
+}
+
+export interface SummaryContext {
+  rules: RuleSet
+  calendar: WorkingCalendar
+  today: string
+}
+
+export async function summaryContext(
+  db: DbOrTx,
+  partnershipId: string,
+  today: string,
+): Promise<SummaryContext> {
+  const [rules, calendar] = await Promise.all([
+    getRuleSet(db, partnershipId),
+    createCalendarRepository(db).calendarFor(partnershipId),
+  ])
+  return { rules, calendar, today }
+}
+
+/**
+ * The partnership's cases whose records the viewer may see (every case when `viewer` is null: for
+ * the sweep and the example), each with its stage and deadlines. Four set-based queries whatever
+ * the number of cases; `only` narrows them to one case, `where` narrows the cases further.
+ */
+export async function caseSummaries(
+  db: DbOrTx,
+  partnershipId: string,
+  viewer: ReviewViewer | null,
+  context: SummaryContext,
+  options: { only?: string; where?: SQL } = {},
+): Promise<CaseSummary[]> {
+  const { only, where } = options
+  const mine = eq(reviewCases.partnershipId, partnershipId)
+  const visible = viewer ? visibleReviewRecords(viewer) : undefined
+  const [cases, sends, requests, milestones] = await Promise.all([
+    db
+      .select()
+      .from(reviewCases)
+      .where(and(mine, visible, where, only ? eq(reviewCases.id, only) : undefined))
+      .orderBy(asc(reviewCases.reference)),
+    db
+      .select({ caseId: reviewSends.caseId, recipient: reviewSends.recipient, sentOn: reviewSends.sentOn })
+      .from(reviewSends)
+      .where(
+        and(eq(reviewSends.partnershipId, partnershipId), only ? eq(reviewSends.caseId, only) : undefined),
+      ),
+    db
+      .select({
+        id: reviewInformationRequests.id,
+        caseId: reviewInformationRequests.caseId,
+        agencyName: agencies.name,
+        dueOn: reviewInformationRequests.dueOn,
+        receivedOn: reviewInformationRequests.receivedOn,
+      })
+      .from(reviewInformationRequests)
+      .innerJoin(agencies, eq(agencies.id, reviewInformationRequests.agencyId))
+      .where(
+        and(
+          eq(reviewInformationRequests.partnershipId, partnershipId),
+          only ? eq(reviewInformationRequests.caseId, only) : undefined,
+        ),
+      )
+      .orderBy(asc(reviewInformationRequests.dueOn), asc(agencies.name)),
+    db
+      .select({
+        id: reviewMilestones.id,
+        caseId: reviewMilestones.caseId,
+        title: reviewMilestones.title,
+        dueOn: reviewMilestones.dueOn,
+        doneOn: reviewMilestones.doneOn,
+      })
+      .from(reviewMilestones)
+      .where(
+        and(
+          eq(reviewMilestones.partnershipId, partnershipId),
+          only ? eq(reviewMilestones.caseId, only) : undefined,
+        ),
+      )
+      .orderBy(asc(reviewMilestones.position)),
+  ])
+  const { rules, calendar, today } = context
+  const sendsOf = new Map<string, Map<ReviewSendRecipient, string>>()
+  for (const s of sends) {
+    const map = sendsOf.get(s.caseId) ?? new Map()
+    map.set(s.recipient, s.sentOn)
+    sendsOf.set(s.caseId, map)
+  }
+  const extraOf = new Map<string, CaseDeadline[]>()
+  const addExtra = (caseId: string, step: CaseDeadline) => {
+    const list = extraOf.get(caseId) ?? []
+    list.push(step)
+    extraOf.set(caseId, list)
+  }
+  for (const r of requests) {
+    addExtra(r.caseId, {
+      key: `information_${r.id}`,
+      label: `Information from ${r.agencyName}`,
+      due: r.dueOn,
+      explanation: 'The date given when the information was requested',
+      doneOn: r.receivedOn,
+      ...dayTimeliness(r.dueOn, r.receivedOn, today, calendar),
+    })
+  }
+  for (const m of milestones) {
+    addExtra(m.caseId, {
+      key: `milestone_${m.id}`,
+      label: m.title,
+      due: m.dueOn,
+      explanation: 'The milestone’s due date',
+      doneOn: m.doneOn,
+      ...dayTimeliness(m.dueOn, m.doneOn, today, calendar),
+    })
+  }
+  return cases.map((review) => {
+    const caseSends = sendsOf.get(review.id) ?? new Map<ReviewSendRecipient, string>()
+    const stage = reviewStage(review, caseSends.size)
+    const deadlines = [
+      ...caseDeadlines(review, caseSends, rules, calendar, today),
+      ...(extraOf.get(review.id) ?? []),
+    ].sort((a, b) => a.due.localeCompare(b.due))
+    return {
+      review,
+      stage,
+      sends: caseSends,
+      deadlines,
+      next: stage === 'closed' ? null : nextDeadline(deadlines),
+    }
+  })
+}
+
+/** One case's summary (any viewer: access is checked by reviewFromUrl before this is called). */
+export async function caseSummary(
+  db: DbOrTx,
+  review: ReviewCase,
+  context: SummaryContext,
+): Promise<CaseSummary> {
+  const [summary] = await caseSummaries(db, review.partnershipId, null, context, { only: review.id })
+  return summary!
+}
