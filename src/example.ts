@@ -12,6 +12,7 @@ import {
   setPresetSchema,
   structurePresetSchema,
 } from './modules/partnership/structure.presets.ts'
+import { loadReviewsExample } from './modules/reviews/reviews.example.ts'
 import { recordAudit } from './platform/audit/audit.service.ts'
 import type { Role } from './platform/auth/auth.table.ts'
 import { createUser, findUserByEmail } from './platform/auth/users.repository.ts'
@@ -79,6 +80,7 @@ export async function loadExample(
   })
   await loadMeetingsExample(db, { partnershipId: partnership.id, now: options.now })
   await loadActionsExample(db, { partnershipId: partnership.id, now: options.now })
+  await loadReviewsExample(db, { partnershipId: partnership.id, now: options.now })
   await applySetPreset(db, readJsonPreset('set', setPresetSchema), options.now)
   mkdirSync(options.dataDir, { recursive: true })
   writeFileSync(

@@ -229,7 +229,13 @@ async function nextReference(tx: DbOrTx, partnershipId: string, year: string): P
  * Numbered `A<year>-<nnnn>` per partnership and year under a lock; the same description for the
  * same group and agency within a minute (a form sent twice) is refused.
  */
-export async function createAction(db: Db, change: ChangeContext, input: ActionInput): Promise<Action> {
+export async function createAction(
+  db: Db,
+  change: ChangeContext,
+  input: ActionInput,
+  /** Called inside the transaction once the action is written: what is linked to it commits with it. */
+  onCreated?: (tx: DbOrTx, action: Action) => Promise<void>,
+): Promise<Action> {
   const today = londonDate(change.now)
   return db.transaction(async (tx) => {
     const { source, problems } = await resolveActionSource(tx, change.partnershipId, input)
@@ -278,6 +284,7 @@ export async function createAction(db: Db, change: ChangeContext, input: ActionI
     const [row] = await tx.insert(actions).values(values).returning()
     const { id: _id, partnershipId: _p, createdById: _by, createdAt: _at, ...audited } = values
     await auditChange(tx, change, { type: 'action', id: values.id }, 'create', null, audited)
+    if (onCreated) await onCreated(tx, row!)
     return row!
   })
 }

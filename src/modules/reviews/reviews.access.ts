@@ -22,9 +22,12 @@ export const seesEveryReview = (role: Role | null | undefined) => isBusinessTeam
 /** SQL: the viewer sits on the case's panel now. `caseId` is the column or value naming the case. */
 export function onPanelOf(userId: string | null, caseId: SQL | typeof reviewCases.id = reviewCases.id): SQL {
   if (!userId) return sql`false`
-  return sql`exists (select 1 from ${reviewPanelMembers} join ${people} on ${people.id} = ${reviewPanelMembers.personId}
-    where ${reviewPanelMembers.caseId} = ${caseId} and ${reviewPanelMembers.removedAt} is null
-    and ${people.userId} = ${userId})`
+  // Qualified by hand: in a select list Drizzle writes a single table's columns without their
+  // table, and "id" would then be ambiguous inside the subquery.
+  const outer = caseId === reviewCases.id ? sql`"review_cases"."id"` : caseId
+  return sql`exists (select 1 from "review_panel_members" rpm join "people" pe on pe."id" = rpm."person_id"
+    where rpm."case_id" = ${outer} and rpm."removed_at" is null
+    and pe."user_id" = ${userId})`
 }
 
 /** SQL for lists: the cases whose whole record the viewer may see. */

@@ -134,22 +134,41 @@ export async function caseSummaries(
       ...dayTimeliness(r.dueOn, r.receivedOn, today, calendar),
     })
   }
+  const milestonesOf = new Map<string, (typeof milestones)[number][]>()
   for (const m of milestones) {
-    addExtra(m.caseId, {
-      key: `milestone_${m.id}`,
-      label: m.title,
-      due: m.dueOn,
-      explanation: 'The milestone’s due date',
-      doneOn: m.doneOn,
-      ...dayTimeliness(m.dueOn, m.doneOn, today, calendar),
-    })
+    const list = milestonesOf.get(m.caseId) ?? []
+    list.push(m)
+    milestonesOf.set(m.caseId, list)
+  }
+  /**
+   * A case's milestones as deadlines. The standard "Publication" milestone is met by publishing;
+   * where the rule already gives a publication deadline (a local review) it is that deadline, so
+   * it is not listed twice.
+   */
+  const milestoneSteps = (review: ReviewCase, statutory: readonly CaseDeadline[]): CaseDeadline[] => {
+    const ruled = statutory.some((d) => d.key === 'publication')
+    return (milestonesOf.get(review.id) ?? [])
+      .filter((m) => !(ruled && isPublication(m.title)))
+      .map((m) => {
+        const doneOn = m.doneOn ?? (isPublication(m.title) ? review.publishedOn : null)
+        return {
+          key: `milestone_${m.id}`,
+          label: m.title,
+          due: m.dueOn,
+          explanation: 'The milestone’s due date',
+          doneOn,
+          ...dayTimeliness(m.dueOn, doneOn, today, calendar),
+        }
+      })
   }
   return cases.map((review) => {
     const caseSends = sendsOf.get(review.id) ?? new Map<ReviewSendRecipient, string>()
     const stage = reviewStage(review, caseSends.size)
+    const statutory = caseDeadlines(review, caseSends, rules, calendar, today)
     const deadlines = [
-      ...caseDeadlines(review, caseSends, rules, calendar, today),
+      ...statutory,
       ...(extraOf.get(review.id) ?? []),
+      ...milestoneSteps(review, statutory),
     ].sort((a, b) => a.due.localeCompare(b.due))
     return {
       review,
@@ -160,6 +179,8 @@ export async function caseSummaries(
     }
   })
 }
+
+const isPublication = (title: string) => title.trim().toLowerCase() === 'publication'
 
 /** One case's summary (any viewer: access is checked by reviewFromUrl before this is called). */
 export async function caseSummary(
