@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import compress from '@fastify/compress'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { compressionOptions } from '../src/platform/http/compression.ts'
 import { createViews } from '../src/platform/views/views.ts'
 
 /** A server the benchmark started, and how to stop it. */
@@ -34,7 +35,7 @@ export interface TemplateRoute {
  */
 export async function startTemplateServer(routes: readonly TemplateRoute[]): Promise<Running> {
   const app = Fastify({ logger: false })
-  await app.register(compress, { global: true, threshold: 1024 })
+  await app.register(compress, compressionOptions)
   const views = createViews()
   for (const route of routes) {
     app.get(route.path, async (_request, reply) =>

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
-import zlib from 'node:zlib'
 import compress from '@fastify/compress'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
@@ -37,6 +36,7 @@ import type { UploadedFile } from './platform/http/upload.ts'
 import { createOutbox, type Outbox } from './platform/notify/notify.service.ts'
 import './platform/http/types.ts'
 import { apiRoutes } from './platform/api/api.routes.ts'
+import { compressionOptions } from './platform/http/compression.ts'
 import { healthRoutes } from './platform/http/health.routes.ts'
 import { outboxRoutes } from './platform/notify/outbox.routes.ts'
 import { rulesRoutes } from './platform/rules/rules.routes.ts'
@@ -124,13 +124,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     strictTransportSecurity: config.secureCookies,
   })
-  // Brotli at its default quality 11 costs more CPU than rendering the page; quality 4 is faster
-  // than gzip and still smaller.
-  await app.register(compress, {
-    global: true,
-    threshold: 1024,
-    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
-  })
+  await app.register(compress, compressionOptions)
   await app.register(cookie, { secret: config.SESSION_SECRET })
   await app.register(formbody)
   // Uploads arrive as fields on the body, so the CSRF check reads the token from them like any form.
