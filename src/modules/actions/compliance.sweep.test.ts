@@ -1,6 +1,7 @@
-import { eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../../test/db.ts'
+import { auditLog } from '../../platform/audit/audit.table.ts'
 import type { Database } from '../../platform/db/client.ts'
 import { buildMeetingWorld, type MeetingWorld, NOW } from '../meetings/meetings.fixtures.ts'
 import type { Meeting } from '../meetings/meetings.table.ts'
@@ -31,6 +32,13 @@ describe('the compliance sweep', () => {
         ),
       )
       .orderBy(complianceFailures.id)
+
+  const sweepEntries = () =>
+    database.db
+      .select({ partnershipId: auditLog.partnershipId, entityId: auditLog.entityId, after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, 'compliance_sweep'), eq(auditLog.action, 'sweep')))
+      .orderBy(auditLog.seq)
 
   beforeAll(async () => {
     database = await createTestDatabase()
@@ -89,6 +97,20 @@ describe('the compliance sweep', () => {
     expect(await failureOf(a.elsewhere!)).toMatchObject([
       { kind: 'unanswered', partnershipId: other.partnership.id },
     ])
+    // One audit entry per partnership whose failures changed, with its own counts.
+    const entries = await sweepEntries()
+    expect(entries).toHaveLength(2)
+    expect(entries.find((e) => e.partnershipId === world.partnership.id)).toEqual({
+      partnershipId: world.partnership.id,
+      entityId: world.partnership.id,
+      after: { on: '2026-03-02', unanswered: 1, late: 1, answeredLate: 0 },
+    })
+    expect(entries.find((e) => e.partnershipId === other.partnership.id)?.after).toEqual({
+      on: '2026-03-02',
+      unanswered: 1,
+      late: 0,
+      answeredLate: 0,
+    })
   })
 
   it('records nothing for a deadline that is today, an answer on the day, a closed or an unissued action', async () => {
@@ -111,6 +133,7 @@ describe('the compliance sweep', () => {
       answeredLate: 0,
     })
     expect(await snapshot()).toEqual(before)
+    expect(await sweepEntries()).toHaveLength(2)
   })
 
   it('makes an unanswered failure late when the answer comes', async () => {

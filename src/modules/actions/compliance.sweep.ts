@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { recordAudit } from '../../platform/audit/audit.service.ts'
 import { type DbOrTx, queryRows } from '../../platform/db/client.ts'
 import { londonDay } from '../partnership/agencies.problems.ts'
 
@@ -21,10 +22,16 @@ export interface SweepResult {
  * and none has. An action closed without an answer owes none. One failure per action and
  * deadline (a unique index), so running it again changes nothing. A deadline on a bank holiday
  * is the deadline: nothing is written on the day itself, only once it has passed.
+ * Each partnership whose failures changed gets one audit entry for the run, in the same
+ * transaction: its records changed, so what was counted from them (the dashboard) is counted again.
  */
 export async function sweepFailures(db: DbOrTx, options: { now: Date }): Promise<SweepResult> {
+  return db.transaction((tx) => sweepInTransaction(tx, options))
+}
+
+async function sweepInTransaction(db: DbOrTx, options: { now: Date }): Promise<SweepResult> {
   const today = londonDay(options.now)
-  const [answered] = await queryRows<{ n: number }>(
+  const answered = await queryRows<{ partnership_id: string; n: number }>(
     db,
     sql`with answered as (
         update compliance_failures f set kind = 'late', responded_on = r.first_on
@@ -36,11 +43,11 @@ export async function sweepFailures(db: DbOrTx, options: { now: Date }): Promise
           group by f2.id
         ) r
         where f.id = r.id and f.kind = 'unanswered'
-        returning f.id
+        returning f.partnership_id
       )
-      select count(*)::int as n from answered`,
+      select partnership_id, count(*)::int as n from answered group by partnership_id`,
   )
-  const written = await queryRows<{ kind: 'unanswered' | 'late'; n: number }>(
+  const written = await queryRows<{ partnership_id: string; kind: 'unanswered' | 'late'; n: number }>(
     db,
     sql`with first_answers as (
         select ar.action_id, min(ar.responded_on) as first_on
@@ -63,10 +70,34 @@ export async function sweepFailures(db: DbOrTx, options: { now: Date }): Promise
           and (fa.first_on is not null or a.closed_at is null)
           and not exists (select 1 from existing e where e.action_id = a.id and e.due_on = a.due_on)
         on conflict (action_id, due_on) do nothing
-        returning kind
+        returning partnership_id, kind
       )
-      select kind, count(*)::int as n from inserted group by kind`,
+      select partnership_id, kind, count(*)::int as n from inserted group by partnership_id, kind`,
   )
-  const count = (kind: string) => Number(written.find((r) => r.kind === kind)?.n ?? 0)
-  return { unanswered: count('unanswered'), late: count('late'), answeredLate: Number(answered?.n ?? 0) }
+  const byPartnership = new Map<string, SweepResult>()
+  const of = (id: string) => {
+    const counts = byPartnership.get(id) ?? { unanswered: 0, late: 0, answeredLate: 0 }
+    byPartnership.set(id, counts)
+    return counts
+  }
+  for (const r of answered) of(r.partnership_id).answeredLate += Number(r.n)
+  for (const r of written) of(r.partnership_id)[r.kind] += Number(r.n)
+  const total: SweepResult = { unanswered: 0, late: 0, answeredLate: 0 }
+  for (const [partnershipId, counts] of byPartnership) {
+    await recordAudit(
+      db,
+      {
+        partnershipId,
+        entityType: 'compliance_sweep',
+        entityId: partnershipId,
+        action: 'sweep',
+        after: { on: today, ...counts },
+      },
+      options.now,
+    )
+    total.unanswered += counts.unanswered
+    total.late += counts.late
+    total.answeredLate += counts.answeredLate
+  }
+  return total
 }

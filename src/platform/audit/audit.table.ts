@@ -24,6 +24,8 @@ export const auditLog = pgTable(
   },
   (t) => [
     index('audit_log_partnership_at_idx').on(t.partnershipId, t.at),
+    // The partnership's last entry: a version of everything it holds, for caches (audit.version.ts).
+    index('audit_log_partnership_seq_idx').on(t.partnershipId, t.seq),
     // A record's history (the timeline on its page) is read by entity.
     index('audit_log_entity_idx').on(t.entityType, t.entityId, t.at),
   ],
