@@ -99,13 +99,13 @@ function drawBarChart(options: BarChartOptions): string {
     options.orientation === 'horizontal'
       ? horizontal(options, bars, keys, labelOf, domain, fill, valueText)
       : vertical(options, bars, keys, labelOf, domain, fill)
-  return finish(svg, options)
+  return finishChart(svg, options)
 }
 
 type Bar = ChartBar & { key: string }
 
 /** The little of linkedom's SVG element used here (the project compiles without the DOM library). */
-interface SvgNode {
+export interface SvgNode {
   querySelectorAll(selector: string): Iterable<{ remove(): void; removeAttribute(name: string): void }>
   setAttribute(name: string, value: string): void
   removeAttribute(name: string): void
@@ -180,8 +180,14 @@ function vertical(
   }) as unknown as SvgNode
 }
 
-/** The accessible, CSP-safe SVG: no `<style>`, `role="img"`, a title and a description. */
-function finish(svg: SvgNode, options: BarChartOptions): string {
+/**
+ * The accessible, CSP-safe SVG: no `<style>`, `role="img"`, a title and a description. Every
+ * server-drawn chart ends here (the reviews' timeline too).
+ */
+export function finishChart(
+  svg: SvgNode,
+  options: Pick<BarChartOptions, 'id' | 'title' | 'summary'>,
+): string {
   for (const style of svg.querySelectorAll('style')) style.remove()
   // Plot writes 10px text; 12px reads better beside the page's 19px (the margins allow for it).
   svg.setAttribute('font-size', '12')

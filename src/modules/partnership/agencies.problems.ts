@@ -1,3 +1,4 @@
+import { londonDate } from '../../platform/calendar/london-time.ts'
 import { AppError } from '../../platform/http/errors.ts'
 
 /**
@@ -40,15 +41,5 @@ const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 export const isEmail = (value: string) => emailPattern.test(value)
 export const emailMessage = 'Enter an e-mail address in the correct format, like name@example.org'
 
-const londonDayFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
-
 /** The calendar date in Europe/London at an instant: what "today" means to the people using it. */
-export function londonDay(at: Date): string {
-  const parts = Object.fromEntries(londonDayFormat.formatToParts(at).map((p) => [p.type, p.value]))
-  return `${parts.year}-${parts.month}-${parts.day}`
-}
+export const londonDay = (at: Date): string => londonDate(at)

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot'
 import { parseHTML } from 'linkedom'
 import { formatDate } from '../../platform/calendar/dates.ts'
-import { shorten } from '../actions/dashboard.charts.ts'
+import { finishChart, type SvgNode, shorten } from '../actions/dashboard.charts.ts'
 
 /**
  * The board's timeline, drawn on the server as SVG with Observable Plot over linkedom's
@@ -43,21 +43,7 @@ export interface TimelineOptions {
   today: string
 }
 
-/** The little of linkedom's SVG element used here (the project compiles without the DOM library). */
-interface SvgNode {
-  querySelectorAll(selector: string): Iterable<{ remove(): void; removeAttribute(name: string): void }>
-  setAttribute(name: string, value: string): void
-  removeAttribute(name: string): void
-  readonly outerHTML: string
-}
-
 const asDate = (day: string) => new Date(`${day}T00:00:00Z`)
-
-const escapeXml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  )
 
 export const markStateText: Record<MarkState, string> = {
   met: 'met',
@@ -103,29 +89,7 @@ export function timelineChart(options: TimelineOptions): string {
       }),
     ],
   }) as unknown as SvgNode
-  return finish(svg, options)
-}
-
-/** The accessible, CSP-safe SVG: no `<style>`, `role="img"`, a title and a description. */
-function finish(svg: SvgNode, options: TimelineOptions): string {
-  for (const style of svg.querySelectorAll('style')) style.remove()
-  svg.setAttribute('font-size', '12')
-  svg.setAttribute('class', 'masa-chart')
-  svg.setAttribute('role', 'img')
-  svg.setAttribute('aria-labelledby', `${options.id}-title`)
-  svg.setAttribute('aria-describedby', `${options.id}-desc`)
-  svg.setAttribute('data-testid', `${options.id}-chart`)
-  svg.removeAttribute('aria-label')
-  // Inside role="img" labelled children are prohibited (axe aria-prohibited-attr).
-  for (const labelled of svg.querySelectorAll('[aria-label]')) labelled.removeAttribute('aria-label')
-  const html = svg.outerHTML.replace(
-    /="([^"]*)"/g,
-    (_, value: string) =>
-      `="${value.replace(/-?\d+\.\d{2,}/g, (n) => String(Math.round(Number(n) * 10) / 10))}"`,
-  )
-  const open = html.indexOf('>') + 1
-  const id = escapeXml(options.id)
-  return `${html.slice(0, open)}<title id="${id}-title">${escapeXml(options.title)}</title><desc id="${id}-desc">${escapeXml(options.summary)}</desc>${html.slice(open)}`
+  return finishChart(svg, options)
 }
 
 /** What the timeline shows, in words, for its description. */
