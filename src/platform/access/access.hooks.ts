@@ -25,6 +25,8 @@ declare module 'fastify' {
     sessionId: string | null
     /** Partnerships the person could open with a second factor. */
     withheldPartnerships: string[] | null
+    /** The partnership named in the URL, being read while the session is (see onRequest). */
+    partnershipLookup: ReturnType<typeof findPartnershipBySlug> | null
   }
 }
 
@@ -44,6 +46,7 @@ export function accessHooks(app: FastifyInstance, ctx: AppContext) {
   app.decorateRequest('pendingUser', null)
   app.decorateRequest('sessionId', null)
   app.decorateRequest('withheldPartnerships', null)
+  app.decorateRequest('partnershipLookup', null)
 
   const routeTable: RouteEntry[] = []
   app.decorate('routeTable', routeTable)
@@ -66,6 +69,14 @@ export function accessHooks(app: FastifyInstance, ctx: AppContext) {
 
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/assets/') || request.routeOptions.config.permission === undefined) return
+    // The partnership in the URL is read side by side with the session, not after it: one round
+    // trip fewer before the page's own queries. preHandler awaits it (a failure surfaces there).
+    const slug = (request.params as { slug?: string } | undefined)?.slug
+    if (slug !== undefined) {
+      const lookup = findPartnershipBySlug(ctx.db, slug)
+      lookup.catch(() => {})
+      request.partnershipLookup = lookup
+    }
     if (isApi(request.url)) return identifyApiCaller(ctx, request)
     const token = readSessionCookie(request)
     if (!token) return
@@ -87,7 +98,7 @@ export function accessHooks(app: FastifyInstance, ctx: AppContext) {
     if (!permission) throw forbidden()
     const slug = (request.params as { slug?: string } | undefined)?.slug
     if (slug !== undefined) {
-      request.partnership = await findPartnershipBySlug(ctx.db, slug)
+      request.partnership = await (request.partnershipLookup ?? findPartnershipBySlug(ctx.db, slug))
       if (!request.partnership) throw notFound()
     }
     if (permission === 'second-factor') {
