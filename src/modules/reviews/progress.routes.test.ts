@@ -125,6 +125,19 @@ describe('review progress pages', () => {
     expect(shown.body).not.toContain('data-testid="add-standard"')
   })
 
+  it('counts the standard "Publication" milestone met when the report is published', async () => {
+    const team = await as(world.accounts.businessTeam)
+    expect((await team.get(url())).body).toContain('Due 4 May 2026')
+    await database.db
+      .update(reviewCases)
+      .set({ publishedOn: '2026-02-27' })
+      .where(eq(reviewCases.id, review.id))
+    const page = await team.get(url())
+    expect(page.body).not.toContain('Due 4 May 2026')
+    expect(page.body).toContain('27 February 2026')
+    await database.db.update(reviewCases).set({ publishedOn: null }).where(eq(reviewCases.id, review.id))
+  })
+
   it('adds a milestone and marks one done, refusing bad input', async () => {
     const team = await as(world.accounts.businessTeam)
     const form = `${url()}/milestones/new`

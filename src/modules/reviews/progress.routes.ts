@@ -28,7 +28,7 @@ import {
 } from './progress.view.ts'
 import { editableReviewFromUrl, type ReviewAccess, reviewFromUrl } from './reviews.access.ts'
 import { noNamesHint } from './reviews.labels.ts'
-import { dayTimeliness } from './reviews.rules.ts'
+import { dayTimeliness, milestoneDoneOn } from './reviews.rules.ts'
 
 /** The review itself (tab `/review`): details, milestones, drafts and the final report. */
 export async function progressRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -62,14 +62,15 @@ export async function progressRoutes(app: FastifyInstance, ctx: AppContext) {
         familyInvolvement: review.familyInvolvement,
       },
       milestones: milestones.map((m) => {
-        const status = dayTimeliness(m.dueOn, m.doneOn, summaryOf.today, calendar)
+        const doneOn = milestoneDoneOn(m, review)
+        const status = dayTimeliness(m.dueOn, doneOn, summaryOf.today, calendar)
         const known = standard.find((s) => s.title === m.title && s.dueOn === m.dueOn)
         return {
           id: m.id,
           title: m.title,
           due: formatDate(m.dueOn),
           explanation: known?.explanation ?? 'The due date set when the milestone was added',
-          done: m.doneOn ? formatDate(m.doneOn) : null,
+          done: doneOn ? formatDate(doneOn) : null,
           tag: timelinessTag({ ...status, due: m.dueOn }),
         }
       }),

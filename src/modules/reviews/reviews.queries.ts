@@ -10,8 +10,10 @@ import {
   type CaseDeadline,
   caseDeadlines,
   dayTimeliness,
+  milestoneDoneOn,
   nextDeadline,
   type ReviewStage,
+  repeatsStatutoryDeadline,
   reviewStage,
 } from './reviews.rules.ts'
 import {
@@ -146,11 +148,10 @@ export async function caseSummaries(
    * it is not listed twice.
    */
   const milestoneSteps = (review: ReviewCase, statutory: readonly CaseDeadline[]): CaseDeadline[] => {
-    const ruled = statutory.some((d) => d.key === 'publication')
     return (milestonesOf.get(review.id) ?? [])
-      .filter((m) => !(ruled && isPublication(m.title)))
+      .filter((m) => !repeatsStatutoryDeadline(m, statutory))
       .map((m) => {
-        const doneOn = m.doneOn ?? (isPublication(m.title) ? review.publishedOn : null)
+        const doneOn = milestoneDoneOn(m, review)
         return {
           key: `milestone_${m.id}`,
           label: m.title,
@@ -179,8 +180,6 @@ export async function caseSummaries(
     }
   })
 }
-
-const isPublication = (title: string) => title.trim().toLowerCase() === 'publication'
 
 /** One case's summary (any viewer: access is checked by reviewFromUrl before this is called). */
 export async function caseSummary(

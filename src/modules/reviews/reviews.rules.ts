@@ -165,3 +165,24 @@ export function nextDeadline<T extends Pick<CaseDeadline, 'due' | 'doneOn'>>(ste
   }
   return next
 }
+
+const isPublicationMilestone = (title: string) => title.trim().toLowerCase() === 'publication'
+
+/**
+ * When a milestone was met: its own date, or for the standard "Publication" milestone the day the
+ * report was published (publishing is what meets it, wherever it was recorded).
+ */
+export function milestoneDoneOn(
+  milestone: { title: string; doneOn: string | null },
+  review: Pick<ReviewCase, 'publishedOn'>,
+): string | null {
+  return milestone.doneOn ?? (isPublicationMilestone(milestone.title) ? review.publishedOn : null)
+}
+
+/** A "Publication" milestone repeats the rule's publication deadline where there is one. */
+export function repeatsStatutoryDeadline(
+  milestone: { title: string },
+  statutory: readonly { key: string }[],
+) {
+  return isPublicationMilestone(milestone.title) && statutory.some((d) => d.key === 'publication')
+}
