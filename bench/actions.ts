@@ -1,11 +1,13 @@
-import { type SQL, sql } from 'drizzle-orm'
+import { eq, type SQL, sql } from 'drizzle-orm'
 import { PgDialect } from 'drizzle-orm/pg-core'
+import { dashboardPage } from '../src/modules/actions/dashboard.service.ts'
 import { examplePdf } from '../src/modules/meetings/meetings.example.pdf.ts'
 import { londonDay } from '../src/modules/partnership/agencies.problems.ts'
-import type { Role } from '../src/platform/auth/auth.table.ts'
+import { partnerships } from '../src/modules/partnership/partnership.table.ts'
+import { type Role, users } from '../src/platform/auth/auth.table.ts'
 import { bankHolidays } from '../src/platform/calendar/bank-holidays.ts'
 import { addCalendarDays, addMonths } from '../src/platform/calendar/dates.ts'
-import type { DbOrTx } from '../src/platform/db/client.ts'
+import type { Db, DbOrTx } from '../src/platform/db/client.ts'
 // Types only: generate.ts appends these steps, so a value import would be a cycle.
 import type { GeneratorContext, GeneratorStep } from './generate.ts'
 
@@ -496,4 +498,32 @@ async function generateFlags(ctx: GeneratorContext) {
         and ms.starts_on <= r.held_on and (ms.ends_on is null or ms.ends_on >= r.held_on)`,
     )
   })
+}
+
+/**
+ * The dashboard's figures computed from the database, as on a first view or after a change (the
+ * page keeps them while nothing changes: dashboard.cache.ts): `runs` sequential computations for
+ * the measured partnership as its administrator, their median and 95th percentile in ms.
+ */
+export async function timeDashboardComputation(db: Db, runs = 30): Promise<{ median: number; p95: number }> {
+  const [partnership] = await db.select().from(partnerships).where(eq(partnerships.slug, DASHBOARD_SLUG))
+  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, dashboardAccount()))
+  if (!partnership || !user)
+    throw new Error(`No ${DASHBOARD_SLUG} or its administrator in the generated data`)
+  const input = {
+    partnershipId: partnership.id,
+    slug: partnership.slug,
+    viewer: { role: 'administrator' as const, userId: user.id },
+    today: londonDay(new Date()),
+    query: {},
+  }
+  await dashboardPage(db, input)
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    await dashboardPage(db, input)
+    times.push(performance.now() - t0)
+  }
+  times.sort((a, b) => a - b)
+  return { median: times[Math.floor(runs / 2)]!, p95: times[Math.min(runs - 1, Math.ceil(runs * 0.95) - 1)]! }
 }

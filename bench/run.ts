@@ -15,6 +15,7 @@ import type { Role } from '../src/platform/auth/auth.table.ts'
 import { loadConfig } from '../src/platform/config/config.ts'
 import { type Database, openDatabase } from '../src/platform/db/client.ts'
 import { runMigrations } from '../src/platform/db/migrate.ts'
+import { timeDashboardComputation } from './actions.ts'
 import { listen, startBareServer, startTemplateServer } from './baselines.ts'
 import { type Dataset, generateDataset } from './generate.ts'
 import { type LoadResult, type LoadSettings, measure } from './load.ts'
@@ -244,6 +245,11 @@ async function main(): Promise<number> {
   )
 
   const sweeps = await timeSweeps(database)
+  const dashboardCold = await timeDashboardComputation(database.db)
+  out(
+    `The dashboard's figures from the database (a first view, or the first after a change): median ` +
+      `${fixed(dashboardCold.median)} ms, p95 ${fixed(dashboardCold.p95)} ms over 30 sequential computations.`,
+  )
 
   const config = loadConfig({
     ...process.env,
@@ -369,6 +375,7 @@ async function main(): Promise<number> {
           counts: dataset.counts,
         },
         sweeps,
+        dashboardCold,
         results: rows,
         ok: failures.length === 0,
       },
