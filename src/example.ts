@@ -9,6 +9,7 @@ import {
   applySetPreset,
   applyStructurePreset,
   readJsonPreset,
+  renewEndedTerms,
   setPresetSchema,
   structurePresetSchema,
 } from './modules/partnership/structure.presets.ts'
@@ -16,6 +17,7 @@ import { loadReviewsExample } from './modules/reviews/reviews.example.ts'
 import { recordAudit } from './platform/audit/audit.service.ts'
 import type { Role } from './platform/auth/auth.table.ts'
 import { createUser, findUserByEmail } from './platform/auth/users.repository.ts'
+import { londonDate } from './platform/calendar/london-time.ts'
 import type { Db } from './platform/db/client.ts'
 
 export interface ExampleSignIn {
@@ -37,7 +39,11 @@ export async function loadExample(
   options: { dataDir: string; now: Date },
 ): Promise<ExampleSignIn | null> {
   const preset = readPreset('thurrock')
-  const structure = readJsonPreset('thurrock', structurePresetSchema)
+  // Chairs' terms in the preset are dated; the example renews any that has ended by today.
+  const structure = renewEndedTerms(
+    readJsonPreset('thurrock', structurePresetSchema),
+    londonDate(options.now),
+  )
   const accounts = structure.accounts.map((a) => ({
     role: a.role,
     email: structure.people.find((p) => p.key === a.person)!.email.toLowerCase(),

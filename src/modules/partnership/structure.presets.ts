@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { recordAudit } from '../../platform/audit/audit.service.ts'
 import { partnershipRoles, roles, users } from '../../platform/auth/auth.table.ts'
 import { hashPassword } from '../../platform/auth/passwords.ts'
+import { addCalendarDays, addMonths } from '../../platform/calendar/dates.ts'
 import type { Db, Tx } from '../../platform/db/client.ts'
 import { partnerships } from './partnership.table.ts'
 import {
@@ -98,6 +99,35 @@ export const setPresetSchema = z.object({
   groups: z.array(group),
 })
 export type SetPreset = z.infer<typeof setPresetSchema>
+
+/**
+ * The example's seats as of `today`: a seat whose fixed term in the preset has ended (a chair's
+ * year) is renewed for the same person, term after term of the same length, until one covers
+ * today, as a partnership re-appoints its chairs. Without it the example would lose its chairs as
+ * the calendar passes the dates written in the preset. Seats without an end are left as they are.
+ */
+export function renewEndedTerms(preset: StructurePreset, today: string): StructurePreset {
+  const renewed: StructurePreset['memberships'] = []
+  for (const seat of preset.memberships) {
+    renewed.push(seat)
+    if (!seat.endsOn || seat.endsOn >= today) continue
+    const months = monthsBetween(seat.startsOn, addCalendarDays(seat.endsOn, 1))
+    let term = seat
+    while (term.endsOn && term.endsOn < today) {
+      const startsOn = addCalendarDays(term.endsOn, 1)
+      term = { ...seat, startsOn, endsOn: addCalendarDays(addMonths(startsOn, months), -1) }
+      renewed.push(term)
+    }
+  }
+  return { ...preset, memberships: renewed }
+}
+
+/** Whole months from one day to another (at least 1): a term's length. */
+function monthsBetween(from: string, to: string): number {
+  const [fy, fm] = from.split('-').map(Number) as [number, number]
+  const [ty, tm] = to.split('-').map(Number) as [number, number]
+  return Math.max(1, (ty - fy) * 12 + (tm - fm))
+}
 
 export function readJsonPreset<T>(name: string, schema: z.ZodType<T>): T {
   return schema.parse(
