@@ -86,6 +86,19 @@ describe('the dashboard cache', () => {
     expect(await page()).not.toBe(first)
   })
 
+  it('keeps its answer when the audit log records only reads (a confidential record viewed, an export)', async () => {
+    const first = await page()
+    for (const action of ['review.viewed', 'review.view_refused', 'reviews.report.exported']) {
+      await recordAudit(database.db, {
+        partnershipId: world.partnership.id,
+        entityType: 'review_case',
+        entityId: world.partnership.id,
+        action,
+      })
+    }
+    expect(await page()).toBe(first)
+  })
+
   it('shows a change of the records once it is audited, as every change is', async () => {
     const before = await page()
     const [open] = await database.db

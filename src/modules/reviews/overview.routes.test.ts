@@ -1,6 +1,9 @@
+import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp, titleOf } from '../../../test/app.ts'
 import { createTestDatabase } from '../../../test/db.ts'
+import { auditLog } from '../../platform/audit/audit.table.ts'
+import { partnershipVersion } from '../../platform/audit/audit.version.ts'
 import type { Database } from '../../platform/db/client.ts'
 import type { Account } from '../meetings/meetings.fixtures.ts'
 import { buildOverviewWorld, type OverviewWorld } from './overview.fixtures.ts'
@@ -108,5 +111,57 @@ describe('the reviews board and report pages', () => {
         expect(page.body).not.toContain(world.cases.b.reference)
       }
     }
+  })
+})
+
+describe('the reviews board, report and CSV in the audit log', () => {
+  let database: Database
+  let world: OverviewWorld
+  let t: TestApp
+
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    world = await buildOverviewWorld(database.db)
+    t = await buildTestApp(database, { now: () => NOW })
+  })
+  afterAll(async () => {
+    await t.app.close()
+    await database.close()
+  })
+
+  const entries = (userId: string) =>
+    database.db
+      .select({ action: auditLog.action, entityId: auditLog.entityId, after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.actorId, userId), eq(auditLog.entityType, 'reviews')))
+      .orderBy(auditLog.seq)
+
+  it('writes each opening, export and refusal, as reads that change nothing', async () => {
+    const base = `/p/${world.partnership.slug}/reviews`
+    const team = t.client()
+    await team.signIn(world.accounts.businessTeam.email, world.accounts.businessTeam.password)
+    for (const path of ['/board', '/report?year=2025', '/report.csv']) {
+      expect((await team.get(`${base}${path}`)).statusCode).toBe(200)
+    }
+    const outsider = t.client()
+    await outsider.signIn(world.accounts.scrutineer.email, world.accounts.scrutineer.password)
+    expect((await outsider.get(`${base}/board`)).statusCode).toBe(403)
+
+    expect((await entries(world.accounts.businessTeam.userId)).map((e) => [e.action, e.entityId])).toEqual([
+      ['reviews.board.viewed', world.partnership.id],
+      ['reviews.report.viewed', world.partnership.id],
+      ['reviews.report.exported', world.partnership.id],
+    ])
+    expect((await entries(world.accounts.businessTeam.userId))[1]!.after).toEqual({
+      path: `${base}/report`,
+      query: { year: '2025' },
+    })
+    expect((await entries(world.accounts.scrutineer.userId)).map((e) => e.action)).toEqual([
+      'reviews.view_refused',
+    ])
+    // Reads leave the partnership's version (what caches key on) where it was.
+    const version = await partnershipVersion(database.db, world.partnership.id)
+    await team.get(`${base}/board`)
+    expect(await partnershipVersion(database.db, world.partnership.id)).toBe(version)
   })
 })

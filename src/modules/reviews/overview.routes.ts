@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../app.ts'
+import { recordAudit } from '../../platform/audit/audit.service.ts'
 import { viewerOfRequest } from '../meetings/meetings.access.ts'
 import { londonDay } from '../partnership/agencies.problems.ts'
 import { reportCsv, reportPage } from './overview.report.ts'
@@ -25,10 +26,32 @@ export async function overviewRoutes(app: FastifyInstance, ctx: AppContext) {
       query: (request.query ?? {}) as Record<string, unknown>,
     }
   }
+  /**
+   * The board, the report and its CSV name the cases the viewer may see: each opening is audited,
+   * like a case's own page, and so is each refusal. Entity: the partnership's reviews as a whole.
+   */
+  const audit = (request: FastifyRequest, action: string) =>
+    recordAudit(
+      ctx.db,
+      {
+        partnershipId: request.partnership!.id,
+        actorId: request.user?.id ?? null,
+        entityType: 'reviews',
+        entityId: request.partnership!.id,
+        action,
+        after: { path: request.url.split('?')[0], query: request.query ?? {} },
+        requestId: request.id,
+      },
+      ctx.now(),
+    )
   /** Refuses those outside the audience; true when the page may be shown. */
-  const allowed = async (request: FastifyRequest, reply: FastifyReply) => {
+  const allowed = async (request: FastifyRequest, reply: FastifyReply, action: string) => {
     const { partnershipId, viewer } = input(request)
-    if (await mayUseOverview(ctx.db, partnershipId, viewer)) return true
+    if (await mayUseOverview(ctx.db, partnershipId, viewer)) {
+      await audit(request, action)
+      return true
+    }
+    await audit(request, 'reviews.view_refused')
     await reply.status(403).render(`${views}/refused.njk`, {
       title: 'You do not have permission to see this page',
       listHref: reviewsPath(request.partnership!.slug),
@@ -37,13 +60,13 @@ export async function overviewRoutes(app: FastifyInstance, ctx: AppContext) {
   }
 
   app.get('/p/:slug/reviews/board', { config }, async (request, reply) => {
-    if (!(await allowed(request, reply))) return reply
+    if (!(await allowed(request, reply, 'reviews.board.viewed'))) return reply
     const page = await boardPage(ctx.db, input(request))
     return reply.render(`${views}/board.njk`, { title: 'Reviews board', ...page })
   })
 
   app.get('/p/:slug/reviews/report', { config }, async (request, reply) => {
-    if (!(await allowed(request, reply))) return reply
+    if (!(await allowed(request, reply, 'reviews.report.viewed'))) return reply
     const page = await reportPage(ctx.db, input(request))
     return reply.render(`${views}/report.njk`, {
       title: `Annual report figures, ${page.year.label}`,
@@ -52,7 +75,7 @@ export async function overviewRoutes(app: FastifyInstance, ctx: AppContext) {
   })
 
   app.get('/p/:slug/reviews/report.csv', { config }, async (request, reply) => {
-    if (!(await allowed(request, reply))) return reply
+    if (!(await allowed(request, reply, 'reviews.report.exported'))) return reply
     const base = input(request)
     const problems = { list: [], fields: {} }
     const start = readYear(base.query.year, problems) ?? lastCompleteYear(base.today)

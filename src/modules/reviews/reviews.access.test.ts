@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp, type TestClient } from '../../../test/app.ts'
 import { createTestDatabase } from '../../../test/db.ts'
 import { auditLog } from '../../platform/audit/audit.table.ts'
 import type { Database } from '../../platform/db/client.ts'
+import { people } from '../partnership/structure.table.ts'
 import { buildReviewWorld, insertCase, insertPanelMember, NOW, type ReviewWorld } from './reviews.fixtures.ts'
 import type { ReviewCase } from './reviews.table.ts'
 
@@ -98,6 +99,20 @@ describe('who may open a review', () => {
       expect({ who, written: refused.length }).toEqual({ who, written: 1 })
       expect(await entriesFor(secret.id, world.accounts[who].userId, 'review.viewed')).toEqual([])
     }
+  })
+
+  it('takes the record away from a panel member who has left the partnership', async () => {
+    const head = world.people.head.id
+    // Left yesterday (the database's today: leaving is a real-world date, not the test clock's).
+    await database.db.update(people).set({ leftOn: sql`current_date - 1` }).where(eq(people.id, head))
+    try {
+      const page = await clients.get('head')!.get(casePath(secret.id))
+      expect(page.statusCode).toBe(403)
+      expect(page.body).not.toContain(SUMMARY)
+    } finally {
+      await database.db.update(people).set({ leftOn: null }).where(eq(people.id, head))
+    }
+    expect((await clients.get('head')!.get(casePath(secret.id))).statusCode).toBe(200)
   })
 
   it('answers 404 for a case of another partnership and for an id that is not one', async () => {

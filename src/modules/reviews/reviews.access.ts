@@ -19,7 +19,10 @@ export type ReviewViewer = MeetingViewer
 
 export const seesEveryReview = (role: Role | null | undefined) => isBusinessTeam(role) || role === 'partner'
 
-/** SQL: the viewer sits on the case's panel now. `caseId` is the column or value naming the case. */
+/**
+ * SQL: the viewer sits on the case's panel now (their seat not removed, and they have not left).
+ * `caseId` is the column or value naming the case.
+ */
 export function onPanelOf(userId: string | null, caseId: SQL | typeof reviewCases.id = reviewCases.id): SQL {
   if (!userId) return sql`false`
   // Qualified by hand: in a select list Drizzle writes a single table's columns without their
@@ -27,7 +30,7 @@ export function onPanelOf(userId: string | null, caseId: SQL | typeof reviewCase
   const outer = caseId === reviewCases.id ? sql`"review_cases"."id"` : caseId
   return sql`exists (select 1 from "review_panel_members" rpm join "people" pe on pe."id" = rpm."person_id"
     where rpm."case_id" = ${outer} and rpm."removed_at" is null
-    and pe."user_id" = ${userId})`
+    and pe."user_id" = ${userId} and (pe."left_on" is null or pe."left_on" > current_date))`
 }
 
 /** SQL for lists: the cases whose whole record the viewer may see. */

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 /**
@@ -5,6 +6,13 @@ import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-or
  * each entry's hash covers its content and the previous entry's hash, so `audit:verify` can prove
  * that nothing was altered or removed.
  */
+/**
+ * Entries that record a read, not a change: a confidential record viewed (or refused), an export.
+ * By convention their action ends in `.viewed`, `.view_refused` or `.exported`.
+ */
+export const notAReadSql =
+  "action not like '%.viewed' and action not like '%.view_refused' and action not like '%.exported'"
+
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -24,8 +32,16 @@ export const auditLog = pgTable(
   },
   (t) => [
     index('audit_log_partnership_at_idx').on(t.partnershipId, t.at),
-    // The partnership's last entry: a version of everything it holds, for caches (audit.version.ts).
-    index('audit_log_partnership_seq_idx').on(t.partnershipId, t.seq),
+    // The partnership's last change (not a read): a version of everything it holds, for caches
+    // (audit.version.ts). Reads are audited too (a confidential record viewed, an export), but
+    // they change nothing, so they are left out of the version.
+    index('audit_log_partnership_change_idx')
+      .on(t.partnershipId, t.seq)
+      .where(
+        sql.raw(
+          `action not like '%.viewed' and action not like '%.view_refused' and action not like '%.exported'`,
+        ),
+      ),
     // A record's history (the timeline on its page) is read by entity.
     index('audit_log_entity_idx').on(t.entityType, t.entityId, t.at),
   ],

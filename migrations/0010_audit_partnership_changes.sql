@@ -1,0 +1,1 @@
+CREATE INDEX "audit_log_partnership_change_idx" ON "audit_log" USING btree ("partnership_id","seq") WHERE action not like '%.viewed' and action not like '%.view_refused' and action not like '%.exported';

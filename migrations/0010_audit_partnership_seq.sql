@@ -1,1 +1,0 @@
-CREATE INDEX "audit_log_partnership_seq_idx" ON "audit_log" USING btree ("partnership_id","seq");
