@@ -430,9 +430,10 @@ describe('a serious incident goes from notification to a published local review 
     await learning.turnIntoAction(1)
     const actionForm = new RecommendationActionForm(page)
     expect(actionForm.path()).toMatch(/\/learning\/recommendations\/[0-9a-f-]{36}\/action$/)
-    expect(await actionForm.description.inputValue()).toBe(
-      `${reference}, recommendation 1: ${recommendation}`,
-    )
+    // The action is seen by everyone who sees its group's actions: the form suggests the
+    // recommendation's text alone, and its hint says not to name the case.
+    expect(await actionForm.description.inputValue()).toBe(recommendation)
+    expect(await textOf(actionForm.descriptionHint)).toContain(`do not name the case (${reference})`)
     await expectNoAxeViolations(page)
     const { group } = await actionForm.create({ agency: actionOwner })
     expect(group).toBe('Learning and Practice Review Group')
@@ -454,6 +455,7 @@ describe('a serious incident goes from notification to a published local review 
     expect(await action.reference()).toBe(actionReference)
     expect(await textOf(action.ownerAgency)).toBe(actionOwner)
     expect(await textOf(action.summary)).toContain(recommendation)
+    expect(await textOf(action.summary)).not.toContain(reference)
     expect(await action.ragText()).toBe('Not issued yet')
     await expectNoAxeViolations(page)
   })

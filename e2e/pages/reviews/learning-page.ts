@@ -60,14 +60,20 @@ export class RecommendationForm extends CasePage {
 export class RecommendationActionForm extends MeetingsPage {
   readonly form: Locator
   readonly description: Locator
+  /** The description's hint: the action must not name the case. */
+  readonly descriptionHint: Locator
 
   constructor(page: Page) {
     super(page)
     this.form = page.getByTestId('action-form')
     this.description = page.locator('#description')
+    this.descriptionHint = page.locator('#description-hint')
   }
 
-  /** Chooses the owner agency (the description and group keep what the form suggests) and creates it. */
+  /**
+   * Chooses the owner agency (the description, the recommendation's text, and the group keep what
+   * the form suggests) and creates it.
+   */
   async create(fields: { agency: string; description?: string }): Promise<{ group: string }> {
     if (fields.description) await this.description.fill(fields.description)
     await this.choose('#ownerAgencyId', fields.agency)

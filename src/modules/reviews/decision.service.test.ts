@@ -95,6 +95,42 @@ describe('the safeguarding partners’ decision', () => {
     expect(await decided(review.id)).toHaveLength(0)
   })
 
+  it('keeps a published review’s kind of decision, and refuses a decision date after the publication', async () => {
+    const review = await reviewed({
+      decision: 'local_review',
+      decisionRationale: 'Learning about information sharing.',
+      decidedOn: '2026-01-20',
+      publishedOn: '2026-02-20',
+    })
+    const other = await problemsOf(
+      decide(review.id, 'national_review', 'Learning about information sharing.', '2026-01-20'),
+    )
+    expect(other.decision).toBe(
+      'The review was published on 20 February 2026: its decision can no longer change',
+    )
+    const late = await problemsOf(
+      decide(review.id, 'local_review', 'Learning about information sharing.', '2026-02-23'),
+    )
+    expect(late.decidedOn).toBe(
+      'The date of the decision must be on or before the publication (20 February 2026)',
+    )
+    expect(await reload(review.id)).toMatchObject({ decision: 'local_review', decidedOn: '2026-01-20' })
+    expect(await decided(review.id)).toHaveLength(0)
+    // The same kind of decision may still be corrected: its reason, or a date up to the publication.
+    await decide(
+      review.id,
+      'local_review',
+      'Learning about information sharing and escalation.',
+      '2026-02-20',
+    )
+    expect(await reload(review.id)).toMatchObject({
+      decision: 'local_review',
+      decisionRationale: 'Learning about information sharing and escalation.',
+      decidedOn: '2026-02-20',
+    })
+    expect(await decided(review.id)).toHaveLength(1)
+  })
+
   it('waits for the rapid review under Working Together 2023, not for a handed-over SCR', async () => {
     const review = await reviewed({ rapidReviewCompletedOn: null })
     const error = (await decide(review.id, 'no_further_review', 'No learning.', '2026-01-20').catch(

@@ -19,6 +19,11 @@ export const decisionMessages = {
   rationale: 'Enter the reason for the decision',
   rationaleLength: 'The reason for the decision must be 10,000 characters or fewer',
   date: 'Enter the date of the decision',
+  /** Once the report is published, what was decided is part of the public record. */
+  published: (publishedOn: string) =>
+    `The review was published on ${formatDate(publishedOn)}: its decision can no longer change`,
+  afterPublication: (publishedOn: string) =>
+    `The date of the decision must be on or before the publication (${formatDate(publishedOn)})`,
   rapidReviewFirst:
     'Record the rapid review’s completion first: under Working Together 2023 the partners decide after the rapid review',
 }
@@ -43,7 +48,9 @@ export function decisionRefusal(
 
 /**
  * Records or changes the decision: a rationale is required, and the date may be neither in the
- * future nor before the rapid review's completion. Saving the same decision again changes nothing.
+ * future nor before the rapid review's completion. Once the review is published its kind of
+ * decision is fixed and the date may not come after the publication. Saving the same decision
+ * again changes nothing.
  */
 export async function recordDecision(db: Db, change: ChangeContext, caseId: string, input: DecisionFields) {
   const today = londonDate(change.now)
@@ -53,6 +60,9 @@ export async function recordDecision(db: Db, change: ChangeContext, caseId: stri
     if (refusal) throw appError('rapid_review_first', refusal, 409)
     const problems: Record<string, string> = {}
     if (!isReviewDecision(input.decision)) problems.decision = decisionMessages.choose
+    else if (review.publishedOn && review.decision && input.decision !== review.decision) {
+      problems.decision = decisionMessages.published(review.publishedOn)
+    }
     const rationale = input.rationale.trim()
     if (!rationale) problems.decisionRationale = decisionMessages.rationale
     else if (rationale.length > TEXT_MAX) problems.decisionRationale = decisionMessages.rationaleLength
@@ -60,6 +70,8 @@ export async function recordDecision(db: Db, change: ChangeContext, caseId: stri
     if (future) problems.decidedOn = future
     else if (review.rapidReviewCompletedOn && input.decidedOn < review.rapidReviewCompletedOn) {
       problems.decidedOn = `The date of the decision must be on or after the rapid review’s completion (${formatDate(review.rapidReviewCompletedOn)})`
+    } else if (review.publishedOn && input.decidedOn > review.publishedOn) {
+      problems.decidedOn = decisionMessages.afterPublication(review.publishedOn)
     }
     throwIfAny(problems)
     const after = { decision: input.decision, decisionRationale: rationale, decidedOn: input.decidedOn }

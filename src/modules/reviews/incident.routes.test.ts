@@ -278,6 +278,86 @@ describe('incident, rapid review and decision pages', () => {
     expect(await audits(review.id, 'review.decided')).toHaveLength(1)
   })
 
+  it('refuses a rapid review meeting in the future, before the notification or after the completion', async () => {
+    const review = await insertCase(database.db, world.partnership.id, {
+      reference: 'Child M2',
+      becameAwareOn: '2025-12-10',
+      notifiedOn: '2025-12-15',
+    })
+    const team = await as(world.accounts.businessTeam)
+    const rapid = path(review, '/incident/rapid-review')
+    const refusals: [string, string | null, string][] = [
+      [
+        '2026-03-03',
+        null,
+        'The date of the rapid review meeting must be today (2 March 2026) or in the past',
+      ],
+      [
+        '2025-12-12',
+        '2026-01-08',
+        'The date of the rapid review meeting must be on or after the notification date (15 December 2025)',
+      ],
+      [
+        '2026-01-09',
+        '2026-01-08',
+        'The date of the rapid review meeting must be on or before the rapid review’s completion (8 January 2026)',
+      ],
+    ]
+    for (const [meetingOn, completedOn, message] of refusals) {
+      const refused = await team.submit(rapid, rapid, {
+        ...date('rapidReviewMeetingOn', meetingOn),
+        ...(completedOn ? date('rapidReviewCompletedOn', completedOn) : {}),
+        rapidReviewConclusions: 'Typed text',
+      })
+      expect(refused.statusCode).toBe(400)
+      expect(titleOf(refused.body)).toMatch(/^Error: /)
+      expect(refused.body).toContain(message)
+      expect(refused.body).toContain('href="#rapidReviewMeetingOn')
+      expect(refused.body).toContain('Typed text</textarea>')
+    }
+    expect(await reload(review.id)).toMatchObject({
+      rapidReviewMeetingOn: null,
+      rapidReviewCompletedOn: null,
+    })
+    expect(await audits(review.id, 'review.rapid_review_recorded')).toHaveLength(0)
+  })
+
+  it('keeps a published review’s kind of decision, and refuses a decision date after the publication', async () => {
+    const review = await insertCase(database.db, world.partnership.id, {
+      reference: 'Child M3',
+      becameAwareOn: '2025-12-10',
+      notifiedOn: '2025-12-15',
+      rapidReviewCompletedOn: '2026-01-08',
+      decision: 'local_review',
+      decisionRationale: 'Significant learning.',
+      decidedOn: '2026-01-20',
+      publishedOn: '2026-02-20',
+    })
+    const team = await as(world.accounts.businessTeam)
+    const edit = path(review, '/decision/edit')
+    const other = await team.submit(edit, edit, {
+      decision: 'national_review',
+      decisionRationale: 'Significant learning.',
+      ...date('decidedOn', '2026-01-20'),
+    })
+    expect(other.statusCode).toBe(400)
+    expect(other.body).toContain(
+      'The review was published on 20 February 2026: its decision can no longer change',
+    )
+    expect(other.body).toMatch(/value="national_review" checked/)
+    const late = await team.submit(edit, edit, {
+      decision: 'local_review',
+      decisionRationale: 'Significant learning.',
+      ...date('decidedOn', '2026-02-23'),
+    })
+    expect(late.statusCode).toBe(400)
+    expect(late.body).toContain(
+      'The date of the decision must be on or before the publication (20 February 2026)',
+    )
+    expect(await reload(review.id)).toMatchObject({ decision: 'local_review', decidedOn: '2026-01-20' })
+    expect(await audits(review.id, 'review.decided')).toHaveLength(0)
+  })
+
   it('says the steps do not apply to a handed-over Serious Case Review', async () => {
     const review = await insertCase(database.db, world.partnership.id, { procedure: 'scr2015' })
     const team = await as(world.accounts.businessTeam)

@@ -366,6 +366,47 @@ describe('serious incident notification and rapid review', () => {
     })
   })
 
+  describe('the rapid review meeting', () => {
+    it('is refused in the future, before the notification or after the completion, saving nothing', async () => {
+      const review = await newCase({ becameAwareOn: '2025-12-10', notifiedOn: '2025-12-15' })
+      const blank = { rapidReviewConclusions: 'Typed', panelResponse: '', panelResponseOn: null }
+      const meet = (id: string, rapidReviewMeetingOn: string, rapidReviewCompletedOn: string | null) =>
+        recordRapidReview(database.db, at('2026-03-02'), id, {
+          ...blank,
+          rapidReviewMeetingOn,
+          rapidReviewCompletedOn,
+        })
+      expect((await problemsOf(meet(review.id, '2026-03-03', null))).rapidReviewMeetingOn).toBe(
+        'The date of the rapid review meeting must be today (2 March 2026) or in the past',
+      )
+      expect((await problemsOf(meet(review.id, '2025-12-12', '2026-01-08'))).rapidReviewMeetingOn).toBe(
+        'The date of the rapid review meeting must be on or after the notification date (15 December 2025)',
+      )
+      expect((await problemsOf(meet(review.id, '2026-01-09', '2026-01-08'))).rapidReviewMeetingOn).toBe(
+        'The date of the rapid review meeting must be on or before the rapid review’s completion (8 January 2026)',
+      )
+      const unnotified = await newCase({ becameAwareOn: '2025-12-10' })
+      expect((await problemsOf(meet(unnotified.id, '2026-01-06', null))).rapidReviewMeetingOn).toBe(
+        incidentMessages.notifiedFirst,
+      )
+      for (const id of [review.id, unnotified.id]) {
+        expect(await reload(id)).toMatchObject({
+          rapidReviewMeetingOn: null,
+          rapidReviewCompletedOn: null,
+          rapidReviewConclusions: null,
+        })
+        expect(await auditOf(id, 'review.rapid_review_recorded')).toHaveLength(0)
+      }
+      // On the notification day, or on the day it was completed, is fine; so is a meeting not yet completed.
+      await meet(review.id, '2025-12-15', null)
+      await meet(review.id, '2026-01-08', '2026-01-08')
+      expect(await reload(review.id)).toMatchObject({
+        rapidReviewMeetingOn: '2026-01-08',
+        rapidReviewCompletedOn: '2026-01-08',
+      })
+    })
+  })
+
   describe('agency information', () => {
     it('is due 5 working days after the request by default, across Easter 2026', async () => {
       const due = informationDue(rules, '2026-04-01', calendar)

@@ -389,8 +389,9 @@ export interface RapidReviewFields {
 }
 
 /**
- * Records the rapid review: its meeting, its completion (not before the notification, not in the
- * future, not after a decision already taken), its conclusions, and the national panel's
+ * Records the rapid review: its meeting (not in the future, not before the notification, not after
+ * the completion), its completion (not before the notification, not in the future, not after a
+ * decision already taken), its conclusions, and the national panel's
  * response with its date (not before the completion, not in the future).
  */
 export async function recordRapidReview(
@@ -405,6 +406,15 @@ export async function recordRapidReview(
     requireWt2023(review)
     const problems: Record<string, string> = {}
     const completed = input.rapidReviewCompletedOn
+    const meeting = input.rapidReviewMeetingOn
+    const meetingFuture = futureProblem(meeting, today, 'the date of the rapid review meeting')
+    if (meetingFuture) problems.rapidReviewMeetingOn = meetingFuture
+    else if (meeting && !review.notifiedOn) problems.rapidReviewMeetingOn = incidentMessages.notifiedFirst
+    else if (meeting && review.notifiedOn && meeting < review.notifiedOn) {
+      problems.rapidReviewMeetingOn = `The date of the rapid review meeting must be on or after the notification date (${formatDate(review.notifiedOn)})`
+    } else if (meeting && completed && meeting > completed) {
+      problems.rapidReviewMeetingOn = `The date of the rapid review meeting must be on or before the rapid review’s completion (${formatDate(completed)})`
+    }
     const completedFuture = futureProblem(completed, today, 'the date the rapid review was completed')
     if (completedFuture) problems.rapidReviewCompletedOn = completedFuture
     else if (completed && !review.notifiedOn) problems.rapidReviewCompletedOn = incidentMessages.notifiedFirst

@@ -13,6 +13,10 @@ import {
   reviewRecommendations,
 } from './reviews.table.ts'
 
+/** What the action form suggests as the action's description (its textarea's text). */
+const suggestedDescription = (html: string) =>
+  /<textarea[^>]*name="description"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1]?.trim()
+
 describe('learning pages', () => {
   let database: Database
   let world: ReviewWorld
@@ -77,7 +81,8 @@ describe('learning pages', () => {
     const form = `${tab()}/recommendations/${rec!.id}/action`
     const page = await team.get(form)
     expect(page.statusCode).toBe(200)
-    expect(page.body).toContain('Child L1, recommendation 1: Share chronologies within a week')
+    // The suggested action is the recommendation's text alone (it used to start with the case's reference).
+    expect(suggestedDescription(page.body)).toBe('Share chronologies within a week')
     expect(page.body).toContain(`<option value="${world.lpr.id}" selected>`)
 
     const bad = await team.submit(form, form, {
@@ -104,6 +109,62 @@ describe('learning pages', () => {
     expect(listed.body).toContain(action!.reference)
     expect(listed.body).toContain(world.agencies.council.name)
     expect(listed.body).toContain('Not issued yet')
+  })
+
+  it('keeps the case out of the action: no reference suggested, one typed is refused, the register does not show it', async () => {
+    const team = await as(world.accounts.businessTeam)
+    const [rec] = await recommendations()
+    const form = `${tab()}/recommendations/${rec!.id}/action`
+    const page = await team.get(form)
+    const suggested = suggestedDescription(page.body)
+    expect(suggested).toBe('Share chronologies within a week')
+    expect(page.body).toContain(
+      'Everyone who can see the group’s actions sees this action, including people outside the review, so do not name the case (Child L1) or anyone in it.',
+    )
+    const fields = {
+      ownerAgencyId: world.agencies.health.id,
+      ownerPersonId: '',
+      groupId: world.lpr.id,
+    }
+    const actionCount = async () => (await database.db.select().from(actions)).length
+    const linkCount = async () => (await database.db.select().from(reviewRecommendationActions)).length
+    const [actionsBefore, linksBefore] = [await actionCount(), await linkCount()]
+
+    // The reference typed, in any case and spacing, is refused on the field; nothing is created.
+    for (const description of [
+      'child  l1: share chronologies within a week',
+      'As CHILD L1 showed, share early',
+    ]) {
+      const named = await team.submit(form, form, { description, ...fields })
+      expect(named.statusCode).toBe(400)
+      expect(titleOf(named.body)).toMatch(/^Error: /)
+      expect(named.body).toContain(
+        'Do not name the case (Child L1) in the action: the action register is seen by people outside the review',
+      )
+      expect(named.body).toContain(`${description}</textarea>`)
+    }
+    expect(await actionCount()).toBe(actionsBefore)
+    expect(await linkCount()).toBe(linksBefore)
+
+    // The suggested text, sent as it is, makes an action that does not name the case.
+    const saved = await team.submit(form, form, { description: suggested!, ...fields })
+    expect(saved.statusCode).toBe(303)
+    const [action] = await database.db
+      .select()
+      .from(actions)
+      .where(eq(actions.ownerAgencyId, world.agencies.health.id))
+    expect(action!.description).toBe('Share chronologies within a week')
+    expect(action!.description.toLowerCase()).not.toContain('child l1')
+    expect(await linkCount()).toBe(linksBefore + 1)
+
+    // A scrutineer of the partnership (who may not open the case) sees the action, not the case.
+    const scrutineer = await as(world.accounts.scrutineer)
+    expect((await scrutineer.get(tab())).statusCode).toBe(403)
+    const register = await scrutineer.get(`/p/${world.partnership.slug}/actions`)
+    expect(register.statusCode).toBe(200)
+    expect(register.body).toContain(action!.reference)
+    expect(register.body).toContain('Share chronologies within a week')
+    expect(register.body).not.toContain('Child L1')
   })
 
   it('records evidence of impact, not in the future', async () => {

@@ -371,6 +371,7 @@ export async function learningRoutes(app: FastifyInstance, ctx: AppContext) {
       header: await headerOf(request, access),
       pageHeading: `Turn recommendation ${rec.number} into an action`,
       recommendation: rec,
+      descriptionHint: `Everyone who can see the group’s actions sees this action, including people outside the review, so do not name the case (${access.review.reference}) or anyone in it.`,
       base: path,
       action: `${path}/recommendations/${rec.id}/action`,
       values,
@@ -396,7 +397,8 @@ export async function learningRoutes(app: FastifyInstance, ctx: AppContext) {
     const rec = await recommendationOf(request, access)
     const groupId = await defaultActionGroup(ctx.db, access.review, today())
     return showAction(request, reply, access, rec, {
-      description: `${access.review.reference}, recommendation ${rec.number}: ${rec.text}`.slice(0, 2000),
+      // The recommendation's text only: the action is seen beyond the case's record (see the hint).
+      description: rec.text.slice(0, 2000),
       ownerAgencyId: '',
       ownerPersonId: '',
       groupId: groupId ?? '',

@@ -32,6 +32,17 @@ export const learningMessages = {
   duplicate: 'This recommendation has already been recorded',
 }
 
+/** Refuses an action that names its case: the action register is seen well beyond the case's record. */
+export const caseNamedMessage = (reference: string) =>
+  `Do not name the case (${reference}) in the action: the action register is seen by people outside the review`
+
+/** Whether the text names the case: its reference anywhere in it, whatever the letters' case or spacing. */
+export function namesCase(text: string, reference: string): boolean {
+  const squash = (value: string) => value.toLowerCase().replace(/\s+/g, ' ').trim()
+  const named = squash(reference)
+  return named !== '' && squash(text).includes(named)
+}
+
 export const futureDateMessage = (label: string, today: string) =>
   `${label} must be today (${formatDate(today)}) or in the past`
 
@@ -171,7 +182,8 @@ export async function recordImpact(
 /**
  * Turns a recommendation into a standalone action of a group (through the action matrix's own
  * createAction, with its checks and numbering); the link to the recommendation and its audit
- * entry are written in the action's transaction, so a refused action leaves no link.
+ * entry are written in the action's transaction, so a refused action leaves no link. The action
+ * must not name the case: the action register is seen by people outside the review.
  */
 export async function actionFromRecommendation(
   db: Db,
@@ -181,7 +193,18 @@ export async function actionFromRecommendation(
   input: Pick<ActionInput, 'description' | 'ownerAgencyId' | 'ownerPersonId' | 'groupId'>,
 ): Promise<Action> {
   const rec = await findRecommendation(db, caseId, recommendationId)
-  if (!input.groupId) throw new FieldProblems({ groupId: 'Select the group the action belongs to' })
+  const [review] = await db
+    .select({ reference: reviewCases.reference })
+    .from(reviewCases)
+    .where(and(eq(reviewCases.id, caseId), eq(reviewCases.partnershipId, change.partnershipId)))
+  if (!review) throw notFound()
+  // The action is seen by everyone who sees its group's actions, not only by those the case's
+  // record is for: it must not say which case it came from.
+  const problems: Record<string, string> = {}
+  if (namesCase(input.description, review.reference))
+    problems.description = caseNamedMessage(review.reference)
+  if (!input.groupId) problems.groupId = 'Select the group the action belongs to'
+  throwIfAny(problems)
   return createAction(
     db,
     change,

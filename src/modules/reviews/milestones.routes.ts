@@ -4,7 +4,13 @@ import { formatDate } from '../../platform/calendar/dates.ts'
 import { changeOf } from '../../platform/http/change.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import { formValues } from '../../platform/http/forms.ts'
-import { dateInputValues, formErrors, isFieldProblems, isUuid } from '../partnership/agencies.form.ts'
+import {
+  dateInputValues,
+  formErrors,
+  isFieldProblems,
+  isUuid,
+  problemErrors,
+} from '../partnership/agencies.form.ts'
 import {
   addMilestone,
   addStandardMilestones,
@@ -57,7 +63,14 @@ export async function milestonesRoutes(app: FastifyInstance, ctx: AppContext) {
         formErrors(['title', 'dueOn'], found),
       )
     }
-    await addMilestone(ctx.db, changeOf(ctx, request), { caseId: access.review.id, title, dueOn })
+    try {
+      await addMilestone(ctx.db, changeOf(ctx, request), { caseId: access.review.id, title, dueOn })
+    } catch (error) {
+      // Sent twice: the page says the milestone was already added, and nothing more is added.
+      if (!isFieldProblems(error)) throw error
+      const errors = problemErrors(error, ['title', 'dueOn'], ['dueOn'])
+      return showForm(request, reply, access, milestoneForm(request, access), values, errors)
+    }
     return reply.redirect(`${base(request, access)}?milestone=1`, 303)
   })
 

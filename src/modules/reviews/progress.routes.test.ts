@@ -249,6 +249,43 @@ describe('review progress pages', () => {
     expect((await team.get(url())).body).toContain('Received 27 February 2026')
   })
 
+  it('adds a milestone and records a draft once when a form is sent twice, saying so', async () => {
+    const team = await as(world.accounts.businessTeam)
+    const form = `${url()}/milestones/new`
+    const milestone = { title: 'Practitioners’ event held', ...date('dueOn', '2026-02-20') }
+    const [milestonesBefore, draftsBefore] = [(await milestones()).length, (await drafts()).length]
+    // The same milestone as the earlier test's, sent again within the minute (the clock is fixed).
+    const twice = await team.submit(form, form, milestone)
+    expect(twice.statusCode).toBe(400)
+    expect(titleOf(twice.body)).toMatch(/^Error: /)
+    expect(twice.body).toContain('This milestone has already been added')
+    expect(await milestones()).toHaveLength(milestonesBefore)
+
+    const pdf = { name: 'Second draft.pdf', content: minimalPdf('Second draft') }
+    const fields = date('receivedOn', '2026-02-25')
+    expect((await upload(team, fields, pdf)).statusCode).toBe(303)
+    const again = await upload(team, fields, pdf)
+    expect(again.statusCode).toBe(400)
+    expect(again.body).toContain(`This draft has already been recorded (draft ${draftsBefore + 1})`)
+    expect(await drafts()).toHaveLength(draftsBefore + 1)
+  })
+
+  it('refuses a final report received after the review was published', async () => {
+    const team = await as(world.accounts.businessTeam)
+    await database.db
+      .update(reviewCases)
+      .set({ publishedOn: '2026-02-27' })
+      .where(eq(reviewCases.id, review.id))
+    const final = `${url()}/final-report`
+    const late = await team.submit(final, final, date('finalReportOn', '2026-03-01'))
+    expect(late.statusCode).toBe(400)
+    expect(late.body).toContain(
+      'The final report cannot be received after the review was published (27 February 2026)',
+    )
+    expect((await caseRow()).finalReportOn).toBe('2026-02-27')
+    await database.db.update(reviewCases).set({ publishedOn: null }).where(eq(reviewCases.id, review.id))
+  })
+
   it('lets a partner read without changing, and keeps out members outside the panel', async () => {
     const partner = await as(world.accounts.partner)
     const page = await partner.get(url())

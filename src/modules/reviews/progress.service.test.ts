@@ -20,6 +20,7 @@ import {
   draftTypeMessage,
   markMilestoneDone,
   milestonesOf,
+  progressMessages,
   recordDraft,
   recordFinalReport,
   standardAnchor,
@@ -260,5 +261,60 @@ describe('review progress', () => {
     const [row] = await database.db.select().from(reviewCases).where(eq(reviewCases.id, review.id))
     expect(row?.finalReportOn).toBe('2026-02-27')
     expect((await auditOf('review_case', review.id)).map((a) => a.action)).toEqual(['final_report'])
+  })
+
+  it('refuses a final report received after the review was published', async () => {
+    const review = await insertCase(database.db, world.partnership.id, { publishedOn: '2026-02-20' })
+    const final = (finalReportOn: string) =>
+      recordFinalReport(database.db, change, { caseId: review.id, finalReportOn, today: TODAY })
+    expect((await problemOf(final('2026-02-23'))).finalReportOn).toBe(
+      'The final report cannot be received after the review was published (20 February 2026)',
+    )
+    const [row] = await database.db.select().from(reviewCases).where(eq(reviewCases.id, review.id))
+    expect(row?.finalReportOn).toBeNull()
+    expect(await auditOf('review_case', review.id)).toHaveLength(0)
+    expect(await final('2026-02-20')).toBe(true)
+  })
+
+  it('adds a milestone once when its form is sent twice within a minute', async () => {
+    const review = await insertCase(database.db, world.partnership.id)
+    const add = (title: string, dueOn: string, at = change) =>
+      addMilestone(database.db, at, { caseId: review.id, title, dueOn })
+    const id = await add('Chronologies merged', '2026-04-02')
+    expect((await problemOf(add(' Chronologies merged ', '2026-04-02'))).title).toBe(
+      progressMessages.milestoneTwin,
+    )
+    expect(await milestonesOf(database.db, review.id)).toHaveLength(1)
+    expect(await auditOf('review_milestone', id)).toHaveLength(1)
+    // Another due date is another milestone; the same one a minute later is a deliberate second.
+    await add('Chronologies merged', '2026-04-09')
+    await add('Chronologies merged', '2026-04-02', { ...change, now: new Date(NOW.getTime() + 61_000) })
+    expect((await milestonesOf(database.db, review.id)).map((m) => m.position)).toEqual([1, 2, 3])
+  })
+
+  it('records a draft once when its form is sent twice within a minute, with or without a file', async () => {
+    const review = await insertCase(database.db, world.partnership.id)
+    const pdf = await checkDraftFile(minimalPdf('Draft 1'))
+    if (!pdf.ok) throw new Error('the fixture is a PDF')
+    const file = (text: string) => ({ filename: 'draft.pdf', content: minimalPdf(text), type: pdf.type })
+    const record = (receivedOn: string, upload: ReturnType<typeof file> | null, at = change) =>
+      recordDraft(database.db, at, { caseId: review.id, receivedOn, note: '', file: upload, today: TODAY })
+
+    const first = await record('2026-02-05', file('Draft 1'))
+    expect((await problemOf(record('2026-02-05', file('Draft 1')))).receivedOn).toBe(
+      'This draft has already been recorded (draft 1)',
+    )
+    expect(await draftsOf(database.db, review.id)).toHaveLength(1)
+    expect(await auditOf('review_draft', first.id)).toHaveLength(1)
+    // Another file (its size differs), another date or no file at all: other drafts.
+    expect((await record('2026-02-05', file('Draft 1, corrected'))).version).toBe(2)
+    expect((await record('2026-02-06', file('Draft 1'))).version).toBe(3)
+    expect((await record('2026-02-20', null)).version).toBe(4)
+    expect((await problemOf(record('2026-02-20', null))).receivedOn).toBe(
+      'This draft has already been recorded (draft 4)',
+    )
+    const later = { ...change, now: new Date(NOW.getTime() + 61_000) }
+    expect((await record('2026-02-20', null, later)).version).toBe(5)
+    expect(await draftsOf(database.db, review.id)).toHaveLength(5)
   })
 })

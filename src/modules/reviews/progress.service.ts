@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { and, asc, eq, max, min, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, isNull, max, min, sql } from 'drizzle-orm'
 import { auditChange, type ChangeContext, fieldChanges } from '../../platform/audit/audit.service.ts'
 import type { WorkingCalendar } from '../../platform/calendar/calendar.ts'
 import { addCalendarDays, addMonths, formatDate } from '../../platform/calendar/dates.ts'
@@ -7,6 +7,7 @@ import type { Db, DbOrTx } from '../../platform/db/client.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import type { RuleSet } from '../../platform/rules/rules.definitions.ts'
 import { computeDeadline } from '../../platform/rules/rules.service.ts'
+import { DUPLICATE_WINDOW_MS } from '../actions/actions.service.ts'
 import { detectPaperType, MAX_PAPER_BYTES, type PaperFileType } from '../meetings/papers.filetype.ts'
 import { FieldProblems } from '../partnership/agencies.problems.ts'
 import { type ReviewCase, reviewCases, reviewDrafts, reviewMilestones } from './reviews.table.ts'
@@ -17,6 +18,14 @@ import { type ReviewCase, reviewCases, reviewDrafts, reviewMilestones } from './
 
 export const TEXT_MAX = 10_000
 export const SHORT_MAX = 200
+
+export const progressMessages = {
+  milestoneTwin: 'This milestone has already been added',
+  draftTwin: (version: number) => `This draft has already been recorded (draft ${version})`,
+}
+
+/** A minute before the change: a form sent twice finds its first sending written since then. */
+const twinSince = (change: ChangeContext) => new Date(change.now.getTime() - DUPLICATE_WINDOW_MS)
 
 const notAfterToday = (label: string, today: string) =>
   `${label} must be today (${formatDate(today)}) or earlier`
@@ -172,6 +181,7 @@ export async function addStandardMilestones(
   })
 }
 
+/** Adds a milestone after the case's last; the same one sent twice within a minute is refused. */
 export async function addMilestone(
   db: Db,
   change: ChangeContext,
@@ -179,6 +189,20 @@ export async function addMilestone(
 ): Promise<string> {
   return db.transaction(async (tx) => {
     const review = await lockCase(tx, change, input.caseId)
+    // A form sent twice: the same title and due date for the same case within a minute is added once.
+    const [twin] = await tx
+      .select({ id: reviewMilestones.id })
+      .from(reviewMilestones)
+      .where(
+        and(
+          eq(reviewMilestones.caseId, review.id),
+          eq(reviewMilestones.title, input.title.trim()),
+          eq(reviewMilestones.dueOn, input.dueOn),
+          gt(reviewMilestones.createdAt, twinSince(change)),
+        ),
+      )
+      .limit(1)
+    if (twin) throw new FieldProblems({ title: progressMessages.milestoneTwin })
     const [last] = await tx
       .select({ position: max(reviewMilestones.position) })
       .from(reviewMilestones)
@@ -305,7 +329,10 @@ export async function draftFile(db: DbOrTx, caseId: string, draftId: string) {
   return { filename: row.filename, contentType: row.contentType, content: row.content }
 }
 
-/** Records a draft received (today or earlier), numbered after the case's last one. */
+/**
+ * Records a draft received (today or earlier), numbered after the case's last one; the same draft
+ * sent twice within a minute is refused.
+ */
 export async function recordDraft(
   db: Db,
   change: ChangeContext,
@@ -316,11 +343,26 @@ export async function recordDraft(
   }
   return db.transaction(async (tx) => {
     const review = await lockCase(tx, change, input.caseId)
+    const file = input.file
+    // A form sent twice: the same date and file (name and size, or none) within a minute is recorded once.
+    const [twin] = await tx
+      .select({ version: reviewDrafts.version })
+      .from(reviewDrafts)
+      .where(
+        and(
+          eq(reviewDrafts.caseId, review.id),
+          eq(reviewDrafts.receivedOn, input.receivedOn),
+          file ? eq(reviewDrafts.filename, file.filename) : isNull(reviewDrafts.filename),
+          file ? eq(reviewDrafts.size, file.content.length) : isNull(reviewDrafts.size),
+          gt(reviewDrafts.createdAt, twinSince(change)),
+        ),
+      )
+      .limit(1)
+    if (twin) throw new FieldProblems({ receivedOn: progressMessages.draftTwin(twin.version) })
     const [last] = await tx
       .select({ version: max(reviewDrafts.version) })
       .from(reviewDrafts)
       .where(eq(reviewDrafts.caseId, review.id))
-    const file = input.file
     const row = {
       id: randomUUID(),
       partnershipId: review.partnershipId,
@@ -376,7 +418,10 @@ export async function circulateDraft(
   })
 }
 
-/** Records the day the final report came: not after today, not before the first draft was received. */
+/**
+ * Records the day the final report came: not after today, not before the first draft was received,
+ * not after the review was published.
+ */
 export async function recordFinalReport(
   db: Db,
   change: ChangeContext,
@@ -396,6 +441,11 @@ export async function recordFinalReport(
     if (first?.receivedOn && input.finalReportOn < first.receivedOn) {
       throw new FieldProblems({
         finalReportOn: `The final report cannot be received before the first draft (${formatDate(first.receivedOn)})`,
+      })
+    }
+    if (review.publishedOn && input.finalReportOn > review.publishedOn) {
+      throw new FieldProblems({
+        finalReportOn: `The final report cannot be received after the review was published (${formatDate(review.publishedOn)})`,
       })
     }
     if (review.finalReportOn === input.finalReportOn) return false

@@ -123,14 +123,21 @@ describe('the Thurrock example’s practice reviews', () => {
   })
 
   it('turns Child P’s recommendations into actions, with a learning briefing and a national review logged', async () => {
-    const linked = await rows<{ reference: string; closed: boolean; group_name: string }>(sql`
-      select a.reference, a.closed_at is not null as closed, g.name as group_name
+    const linked = await rows<{
+      reference: string
+      closed: boolean
+      group_name: string
+      description: string
+    }>(sql`
+      select a.reference, a.closed_at is not null as closed, g.name as group_name, a.description
       from review_recommendation_actions l join actions a on a.id = l.action_id join groups g on g.id = a.group_id
       where l.partnership_id = ${partnershipId} order by a.reference`)
     expect(linked).toHaveLength(3)
     expect(linked.every((a) => /^A\d{4}-\d{4}$/.test(a.reference))).toBe(true)
     expect(linked.every((a) => a.group_name === 'Learning and Practice Review Group')).toBe(true)
     expect(linked.filter((a) => a.closed)).toHaveLength(1)
+    // The action register is seen beyond the case's record: no action names the case it came from.
+    for (const a of linked) expect(a.description).not.toMatch(/child p\b/i)
     const [counts] = await rows<{ briefings: number; external: number }>(sql`select
       (select count(*)::int from learning_briefings where partnership_id = ${partnershipId} and published_on <= ${TODAY}::date) as briefings,
       (select count(*)::int from external_reviews where partnership_id = ${partnershipId} and source = 'national' and local_learning <> '') as external`)

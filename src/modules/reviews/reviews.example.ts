@@ -378,7 +378,8 @@ export async function loadReviewsExample(
     note: 'A chronology of contact with the young person and the family over the last year.',
   }))
 
-  // Child P's recommendations, each now an action of the Learning and Practice Review Group.
+  // Child P's recommendations, each now an action of the Learning and Practice Review Group (which
+  // does not name the case: see actionFromRecommendation).
   const recommendations = [
     'Midwifery, health visiting and children’s social care should agree how fathers and partners are included in pre-birth assessment.',
     'Essex Police should share domestic abuse incident notifications with health visiting within one working day.',
@@ -404,7 +405,8 @@ export async function loadReviewsExample(
     partnershipId,
     groupId: lpr.id,
     reference: `A${year}-${String(last + i + 1).padStart(4, '0')}`,
-    description: `Recommendation ${r.number} of the Child P review: ${r.text}`,
+    // The recommendation's text alone: the action register is seen beyond the case's record.
+    description: r.text,
     ownerAgencyId: owners[i]!,
     closedAt: i === 0 ? at(addCalendarDays(today, -14)) : null,
     closedReason: i === 0 ? 'Completed: the protocol is in use and audited' : null,
