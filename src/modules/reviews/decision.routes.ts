@@ -22,7 +22,7 @@ import {
   type Values,
   views,
 } from './incident.view.ts'
-import { editableReviewFromUrl, type ReviewAccess, reviewFromUrl } from './reviews.access.ts'
+import { editableReviewFromUrl, type ReviewAccess } from './reviews.access.ts'
 import { decisionLabels, reviewPath } from './reviews.labels.ts'
 import type { SummaryContext } from './reviews.queries.ts'
 import { type ReviewDecision, reviewDecisions } from './reviews.table.ts'
@@ -48,12 +48,11 @@ const publication = (context: SummaryContext, access: ReviewAccess) => {
 export async function decisionRoutes(app: FastifyInstance, ctx: AppContext) {
   const view = { permission: 'reviews:view' as const }
   const edit = { permission: 'reviews:edit' as const }
-  const { pageOf, flashOf, attempt } = incidentPages(ctx)
+  const { pageOf, openPage, flashOf, attempt } = incidentPages(ctx)
 
   app.get('/p/:slug/reviews/:review/decision', { config: view }, async (request, reply) => {
-    const access = await reviewFromUrl(ctx, request)
+    const { access, context, summary, locals } = await openPage(request, 'decision')
     const { review } = access
-    const { context, summary, locals } = await pageOf(request, access, 'decision')
     return reply.render(`${views}/decision.njk`, {
       ...locals,
       title: `Decision: ${review.reference}`,

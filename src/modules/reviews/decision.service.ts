@@ -7,7 +7,9 @@ import { appError } from '../../platform/http/errors.ts'
 import type { RuleSet } from '../../platform/rules/rules.definitions.ts'
 import { computeDeadline, type Deadline } from '../../platform/rules/rules.service.ts'
 import { throwIfAny } from '../partnership/agencies.problems.ts'
-import { futureProblem, lockedCase, TEXT_MAX } from './incident.service.ts'
+import { TEXT_MAX } from './incident.service.ts'
+import { futureProblem } from './reviews.dates.ts'
+import { lockedCase } from './reviews.repository.ts'
 import { type ReviewCase, type ReviewDecision, reviewCases, reviewDecisions } from './reviews.table.ts'
 
 // The safeguarding partners' decision after the rapid review: a local child safeguarding practice

@@ -16,24 +16,21 @@ import {
   readDateInput,
 } from '../partnership/agencies.form.ts'
 import { issuesByField } from '../partnership/groups.form.ts'
+import { briefingRoutes } from './briefings.form.ts'
 import {
   externalMessages,
   externalSourceLabels,
-  findBriefing,
   findExternalReview,
   listBriefings,
   listExternalReviews,
-  saveBriefing,
   saveExternalReview,
 } from './external.service.ts'
-import { briefingOrder, briefingValues, readBriefingForm } from './learning.routes.ts'
-import { futureDateMessage } from './learning.service.ts'
 import { httpsUrl } from './publication.routes.ts'
+import { futureDateMessage } from './reviews.dates.ts'
 import { noNamesHint, reviewPath, reviewsPath } from './reviews.labels.ts'
-import { type ExternalReview, externalReviewSources, type LearningBriefing } from './reviews.table.ts'
+import { type ExternalReview, externalReviewSources } from './reviews.table.ts'
 
 const externalViews = 'modules/reviews/views/external'
-const briefingView = 'modules/reviews/views/learning/briefing.njk'
 
 const flashes: Record<string, string> = {
   logged: 'Review logged',
@@ -204,77 +201,19 @@ export async function externalReviewsRoutes(app: FastifyInstance, ctx: AppContex
 
   // Briefings linked to a review from elsewhere
 
-  function showBriefing(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    review: ExternalReview,
-    briefing: LearningBriefing | null,
-    values: Record<string, unknown>,
-    errors?: FormErrors,
-  ) {
-    const base = `${listPath(request)}/${review.id}/briefings`
-    return reply.status(errors ? 400 : 200).render(briefingView, {
+  briefingRoutes(app, ctx, {
+    route: '/p/:slug/reviews/external/:external/briefings',
+    open: externalOf,
+    owner: (review) => ({ externalReviewId: review.id }),
+    address: (request, review) => `${listPath(request)}/${review.id}/briefings`,
+    back: listPath,
+    page: (_request, review, briefing) => ({
       title: `${briefing ? 'Change the learning briefing' : 'Add a learning briefing'}: ${review.title}`,
       caption: review.title,
       pageHeading: briefing ? 'Change the learning briefing' : 'Add a learning briefing',
-      backHref: listPath(request),
       backText: 'Back to reviews from elsewhere',
-      action: briefing ? `${base}/${briefing.id}` : `${base}/new`,
-      noNamesHint,
-      values,
-      errors,
-      dateItems: { publishedOn: dateItems('publishedOn', values, errors?.fields.publishedOn) },
-    })
-  }
-
-  const briefingOf = (request: FastifyRequest, review: ExternalReview) =>
-    findBriefing(
-      ctx.db,
-      request.partnership!.id,
-      { externalReviewId: review.id },
-      (request.params as { briefing: string }).briefing,
-    )
-
-  async function saveExternalBriefing(request: FastifyRequest, reply: FastifyReply, existing: boolean) {
-    const review = await externalOf(request)
-    const briefing = existing ? await briefingOf(request, review) : null
-    const values = formValues(request.body)
-    const form = readBriefingForm(values, today())
-    if (!form.ok) return showBriefing(request, reply, review, briefing, values, form.errors)
-    try {
-      const { changed } = await saveBriefing(
-        ctx.db,
-        changeOf(ctx, request),
-        { externalReviewId: review.id },
-        briefing?.id ?? null,
-        form.data,
-      )
-      return reply.redirect(`${listPath(request)}?${changed ? 'briefing' : 'unchanged'}=1`, 303)
-    } catch (error) {
-      if (!isFieldProblems(error)) throw error
-      const errors = problemErrors(error, briefingOrder, ['publishedOn'])
-      return showBriefing(request, reply, review, briefing, values, errors)
-    }
-  }
-
-  app.get('/p/:slug/reviews/external/:external/briefings/new', { config: edit }, async (request, reply) =>
-    showBriefing(request, reply, await externalOf(request), null, briefingValues(null)),
-  )
-  app.post('/p/:slug/reviews/external/:external/briefings/new', { config: edit }, (request, reply) =>
-    saveExternalBriefing(request, reply, false),
-  )
-  app.get(
-    '/p/:slug/reviews/external/:external/briefings/:briefing',
-    { config: edit },
-    async (request, reply) => {
-      const review = await externalOf(request)
-      const briefing = await briefingOf(request, review)
-      return showBriefing(request, reply, review, briefing, briefingValues(briefing))
-    },
-  )
-  app.post('/p/:slug/reviews/external/:external/briefings/:briefing', { config: edit }, (request, reply) =>
-    saveExternalBriefing(request, reply, true),
-  )
+    }),
+  })
 
   // -------------------------------------------------------------------------------------------
   // Learning briefings, ours and from elsewhere

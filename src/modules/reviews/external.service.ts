@@ -7,8 +7,8 @@ import { notFound } from '../../platform/http/errors.ts'
 import { DUPLICATE_WINDOW_MS } from '../actions/actions.service.ts'
 import { isBusinessTeam, isUuid } from '../meetings/meetings.access.ts'
 import { FieldProblems, throwIfAny } from '../partnership/agencies.problems.ts'
-import { futureDateMessage } from './learning.service.ts'
 import { onPanelOf, type ReviewViewer, seesEveryReview } from './reviews.access.ts'
+import { futureDateMessage } from './reviews.dates.ts'
 import {
   type ExternalReview,
   type externalReviewSources,

@@ -25,7 +25,7 @@ import {
   views,
 } from './incident.view.ts'
 import { rapidReviewRoutes } from './rapid-review.routes.ts'
-import { editableReviewFromUrl, type ReviewAccess, reviewFromUrl } from './reviews.access.ts'
+import { editableReviewFromUrl, type ReviewAccess } from './reviews.access.ts'
 import { reviewPath } from './reviews.labels.ts'
 
 const orders = {
@@ -37,15 +37,14 @@ const orders = {
 export async function incidentRoutes(app: FastifyInstance, ctx: AppContext) {
   const view = { permission: 'reviews:view' as const }
   const edit = { permission: 'reviews:edit' as const }
-  const { pageOf, flashOf, forWt2023, attempt } = incidentPages(ctx)
+  const { pageOf, openPage, flashOf, forWt2023, attempt } = incidentPages(ctx)
 
   // ---------------------------------------------------------------------------------------------
   // The tab
 
   app.get('/p/:slug/reviews/:review/incident', { config: view }, async (request, reply) => {
-    const access = await reviewFromUrl(ctx, request)
+    const { access, context, summary, locals } = await openPage(request, 'incident')
     const { review } = access
-    const { context, summary, locals } = await pageOf(request, access, 'incident')
     if (review.procedure !== 'wt2023') {
       return reply.render(`${views}/incident.njk`, {
         ...locals,

@@ -10,6 +10,8 @@ import type { RuleSet } from '../../platform/rules/rules.definitions.ts'
 import { computeDeadline, type Deadline, getRuleSet } from '../../platform/rules/rules.service.ts'
 import { FieldProblems, isUniqueViolation, throwIfAny } from '../partnership/agencies.problems.ts'
 import { agencies } from '../partnership/structure.table.ts'
+import { futureProblem } from './reviews.dates.ts'
+import { lockedCase } from './reviews.repository.ts'
 import { dayTimeliness } from './reviews.rules.ts'
 import {
   type ReviewCase,
@@ -35,23 +37,6 @@ export const incidentMessages = {
   choosePartner: 'Select the partners who were told',
   chooseAgency: 'Select the agency asked for information',
   received: 'This information has already been marked as received',
-}
-
-/** "<Label> must be today (2 March 2026) or in the past", or null. */
-export function futureProblem(date: string | null, today: string, label: string): string | null {
-  if (!date || date <= today) return null
-  return `${label.charAt(0).toUpperCase()}${label.slice(1)} must be today (${formatDate(today)}) or in the past`
-}
-
-/** The case of the partnership, locked for the change; 404 when it is not one. */
-export async function lockedCase(tx: DbOrTx, partnershipId: string, caseId: string): Promise<ReviewCase> {
-  const [row] = await tx
-    .select()
-    .from(reviewCases)
-    .where(and(eq(reviewCases.id, caseId), eq(reviewCases.partnershipId, partnershipId)))
-    .for('update')
-  if (!row) throw notFound()
-  return row
 }
 
 function requireWt2023(review: ReviewCase) {

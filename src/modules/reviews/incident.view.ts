@@ -14,8 +14,8 @@ import {
 } from '../partnership/agencies.form.ts'
 import { incidentMessages } from './incident.service.ts'
 import type { ReviewAccess } from './reviews.access.ts'
-import { noNamesHint, type ReviewTab, reviewHeader, reviewPath } from './reviews.labels.ts'
-import { caseSummary, summaryContext } from './reviews.queries.ts'
+import { noNamesHint, type ReviewTab, reviewPath } from './reviews.labels.ts'
+import { type CaseView, casePage, caseView } from './reviews.page.ts'
 import type { CaseDeadline } from './reviews.rules.ts'
 
 export const views = 'modules/reviews/views/incident'
@@ -64,23 +64,25 @@ export function paragraphs(text: string | null): string[] {
 export function incidentPages(ctx: AppContext) {
   const today = () => londonDate(ctx.now())
 
-  async function pageOf(request: FastifyRequest, access: ReviewAccess, tab: ReviewTab) {
-    const slug = request.partnership!.slug
-    const context = await summaryContext(ctx.db, access.review.partnershipId, today())
-    const summary = await caseSummary(ctx.db, access.review, context)
-    const base = reviewPath(slug, access.review.id)
+  function pageFrom(request: FastifyRequest, access: ReviewAccess, { context, summary, header }: CaseView) {
+    const base = reviewPath(request.partnership!.slug, access.review.id)
     return {
       context,
       summary,
       base,
-      locals: {
-        header: reviewHeader(slug, access.review, summary.stage, tab),
-        review: access.review,
-        base,
-        canEdit: access.canEdit,
-        noNamesHint,
-      },
+      locals: { header, review: access.review, base, canEdit: access.canEdit, noNamesHint },
     }
+  }
+
+  /** A form page of a case already opened in this request. */
+  async function pageOf(request: FastifyRequest, access: ReviewAccess, tab: ReviewTab) {
+    return pageFrom(request, access, await caseView(ctx, request, access.review, tab))
+  }
+
+  /** A tab's GET: opens the case (one audited view) and builds its page. */
+  async function openPage(request: FastifyRequest, tab: ReviewTab) {
+    const { access, ...view } = await casePage(ctx, request, tab)
+    return { access, ...pageFrom(request, access, view) }
   }
 
   function flashOf(request: FastifyRequest) {
@@ -109,5 +111,5 @@ export function incidentPages(ctx: AppContext) {
     }
   }
 
-  return { today, pageOf, flashOf, forWt2023, attempt }
+  return { today, pageOf, openPage, flashOf, forWt2023, attempt }
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { and, asc, eq, gt, ilike, inArray, isNull, max, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, max } from 'drizzle-orm'
 import { auditChange, type ChangeContext, fieldChanges } from '../../platform/audit/audit.service.ts'
 import type { WorkingCalendar } from '../../platform/calendar/calendar.ts'
-import { formatDate } from '../../platform/calendar/dates.ts'
 import { londonDate } from '../../platform/calendar/london-time.ts'
 import type { Db, DbOrTx } from '../../platform/db/client.ts'
 import { notFound } from '../../platform/http/errors.ts'
@@ -11,7 +10,9 @@ import { type ActionInput, createAction, DUPLICATE_WINDOW_MS } from '../actions/
 import { type Action, actions } from '../actions/actions.table.ts'
 import { isUuid } from '../meetings/meetings.access.ts'
 import { FieldProblems, throwIfAny } from '../partnership/agencies.problems.ts'
-import { agencies, groups, people } from '../partnership/structure.table.ts'
+import { agencies, people } from '../partnership/structure.table.ts'
+import { futureDateMessage } from './reviews.dates.ts'
+import { defaultGroupOf } from './reviews.repository.ts'
 import {
   type ReviewRecommendation,
   reviewCases,
@@ -42,9 +43,6 @@ export function namesCase(text: string, reference: string): boolean {
   const named = squash(reference)
   return named !== '' && squash(text).includes(named)
 }
-
-export const futureDateMessage = (label: string, today: string) =>
-  `${label} must be today (${formatDate(today)}) or in the past`
 
 /** The case's recommendation, or a 404 (also for an id that is not one). */
 export async function findRecommendation(
@@ -241,19 +239,7 @@ export async function defaultActionGroup(
   today: string,
 ): Promise<string | null> {
   if (review.groupId) return review.groupId
-  const [group] = await db
-    .select({ id: groups.id })
-    .from(groups)
-    .where(
-      and(
-        eq(groups.partnershipId, review.partnershipId),
-        ilike(groups.name, '%learning and practice review%'),
-        or(isNull(groups.closedOn), sql`${groups.closedOn} > ${today}::date`),
-      ),
-    )
-    .orderBy(asc(groups.name))
-    .limit(1)
-  return group?.id ?? null
+  return (await defaultGroupOf(db, review.partnershipId, today))?.id ?? null
 }
 
 export interface RecommendationAction {

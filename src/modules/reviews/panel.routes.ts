@@ -21,9 +21,9 @@ import {
   REASON_MAX,
   removePanelMember,
 } from './panel.service.ts'
-import { editableReviewFromUrl, type ReviewAccess, reviewFromUrl } from './reviews.access.ts'
-import { noNamesHint, reviewHeader, reviewPath } from './reviews.labels.ts'
-import { caseSummary, summaryContext } from './reviews.queries.ts'
+import { editableReviewFromUrl, type ReviewAccess } from './reviews.access.ts'
+import { noNamesHint, reviewPath } from './reviews.labels.ts'
+import { casePage, caseView } from './reviews.page.ts'
 
 const views = 'modules/reviews/views/panel'
 const addOrder = ['personId', 'overrideReason']
@@ -43,12 +43,7 @@ export async function panelRoutes(app: FastifyInstance, ctx: AppContext) {
     `${reviewPath(request.partnership!.slug, access.review.id)}/panel`
 
   async function header(request: FastifyRequest, access: ReviewAccess) {
-    const summary = await caseSummary(
-      ctx.db,
-      access.review,
-      await summaryContext(ctx.db, access.review.partnershipId, today()),
-    )
-    return reviewHeader(request.partnership!.slug, access.review, summary.stage, 'panel')
+    return (await caseView(ctx, request, access.review, 'panel')).header
   }
 
   const memberView = (m: PanelMemberRow) => ({
@@ -63,14 +58,14 @@ export async function panelRoutes(app: FastifyInstance, ctx: AppContext) {
   })
 
   app.get('/p/:slug/reviews/:review/panel', { config: view }, async (request, reply) => {
-    const access = await reviewFromUrl(ctx, request)
+    const { access, header } = await casePage(ctx, request, 'panel')
     const members = await panelMembers(ctx.db, access.review.id)
     const query = request.query as Record<string, string | undefined>
     const flash = Object.keys(flashes).find((k) => query[k] !== undefined)
     const base = panelHref(request, access)
     return reply.render(`${views}/panel.njk`, {
       title: `Panel: ${access.review.reference}`,
-      header: await header(request, access),
+      header,
       reviewer: access.review.reviewerName
         ? { name: access.review.reviewerName, organisation: access.review.reviewerOrganisation }
         : null,

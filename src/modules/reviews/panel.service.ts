@@ -5,7 +5,8 @@ import type { Db, DbOrTx } from '../../platform/db/client.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import { FieldProblems } from '../partnership/agencies.problems.ts'
 import { agencies, groups, memberships, people } from '../partnership/structure.table.ts'
-import { reviewAgencies, reviewCases, reviewPanelMembers } from './reviews.table.ts'
+import { lockedCase } from './reviews.repository.ts'
+import { reviewAgencies, reviewPanelMembers } from './reviews.table.ts'
 
 // A review's panel is drawn from the Individual Practice Review Group: the current seat holders
 // of the partnership's open groups of kind 'review_panel'. The independence rule: a member comes
@@ -122,16 +123,6 @@ export async function panelMembers(db: DbOrTx, caseId: string): Promise<PanelMem
     .orderBy(asc(people.name), asc(reviewPanelMembers.addedAt))
 }
 
-async function lockCase(tx: DbOrTx, change: ChangeContext, caseId: string) {
-  const [review] = await tx
-    .select({ id: reviewCases.id, partnershipId: reviewCases.partnershipId })
-    .from(reviewCases)
-    .where(and(eq(reviewCases.id, caseId), eq(reviewCases.partnershipId, change.partnershipId)))
-    .for('update')
-  if (!review) throw notFound()
-  return review
-}
-
 export type AddResult = { added: true; name: string } | { added: false; name: string }
 
 /**
@@ -145,7 +136,7 @@ export async function addPanelMember(
   input: { caseId: string; personId: string; overrideReason?: string | null; today: string },
 ): Promise<AddResult> {
   return db.transaction(async (tx) => {
-    const review = await lockCase(tx, change, input.caseId)
+    const review = await lockedCase(tx, change.partnershipId, input.caseId)
     const rows = await seatHolders(tx, review.partnershipId, input.today, eq(people.id, input.personId))
     const [candidate] = byPerson(rows, await involvedAgencies(tx, review.id))
     if (!candidate) {
@@ -209,7 +200,7 @@ export async function removePanelMember(
   input: { caseId: string; memberId: string; reason: string },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const review = await lockCase(tx, change, input.caseId)
+    const review = await lockedCase(tx, change.partnershipId, input.caseId)
     const [member] = await tx
       .select()
       .from(reviewPanelMembers)

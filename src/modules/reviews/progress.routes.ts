@@ -26,20 +26,20 @@ import {
   readText,
   views,
 } from './progress.view.ts'
-import { editableReviewFromUrl, type ReviewAccess, reviewFromUrl } from './reviews.access.ts'
+import { editableReviewFromUrl, type ReviewAccess } from './reviews.access.ts'
 import { noNamesHint } from './reviews.labels.ts'
+import { casePage } from './reviews.page.ts'
 import { dayTimeliness, milestoneDoneOn } from './reviews.rules.ts'
 
 /** The review itself (tab `/review`): details, milestones, drafts and the final report. */
 export async function progressRoutes(app: FastifyInstance, ctx: AppContext) {
   const view = { permission: 'reviews:view' as const }
   const edit = { permission: 'reviews:edit' as const }
-  const { today, base, context, header, showForm } = progressPages(ctx)
+  const { today, base, showForm } = progressPages(ctx)
 
   app.get('/p/:slug/reviews/:review/review', { config: view }, async (request, reply) => {
-    const access = await reviewFromUrl(ctx, request)
+    const { access, context: summaryOf, header } = await casePage(ctx, request, 'review')
     const { review } = access
-    const summaryOf = await context(access)
     const { rules, calendar } = summaryOf
     const [milestones, drafts] = await Promise.all([
       milestonesOf(ctx.db, review.id),
@@ -53,7 +53,7 @@ export async function progressRoutes(app: FastifyInstance, ctx: AppContext) {
     const flash = Object.keys(flashes).find((k) => query[k] !== undefined)
     return reply.render(`${views}/review.njk`, {
       title: `Review: ${review.reference}`,
-      header: await header(request, access, summaryOf),
+      header,
       base: href,
       details: {
         termsOfReference: review.termsOfReference,

@@ -10,6 +10,8 @@ import { computeDeadline } from '../../platform/rules/rules.service.ts'
 import { DUPLICATE_WINDOW_MS } from '../actions/actions.service.ts'
 import { detectPaperType, MAX_PAPER_BYTES, type PaperFileType } from '../meetings/papers.filetype.ts'
 import { FieldProblems } from '../partnership/agencies.problems.ts'
+import { futureDateMessage } from './reviews.dates.ts'
+import { lockedCase } from './reviews.repository.ts'
 import { type ReviewCase, reviewCases, reviewDrafts, reviewMilestones } from './reviews.table.ts'
 
 // The review itself: its terms of reference, the independent reviewer and how the family took
@@ -26,19 +28,6 @@ export const progressMessages = {
 
 /** A minute before the change: a form sent twice finds its first sending written since then. */
 const twinSince = (change: ChangeContext) => new Date(change.now.getTime() - DUPLICATE_WINDOW_MS)
-
-const notAfterToday = (label: string, today: string) =>
-  `${label} must be today (${formatDate(today)}) or earlier`
-
-async function lockCase(tx: DbOrTx, change: ChangeContext, caseId: string): Promise<ReviewCase> {
-  const [review] = await tx
-    .select()
-    .from(reviewCases)
-    .where(and(eq(reviewCases.id, caseId), eq(reviewCases.partnershipId, change.partnershipId)))
-    .for('update')
-  if (!review) throw notFound()
-  return review
-}
 
 // ---------------------------------------------------------------------------------------------
 // The review's details
@@ -67,7 +56,7 @@ export async function updateReviewDetails(
     detailFields.map((f) => [f, details[f]?.trim() ? details[f].trim() : null]),
   ) as unknown as ReviewDetails
   return db.transaction(async (tx) => {
-    const review = await lockCase(tx, change, caseId)
+    const review = await lockedCase(tx, change.partnershipId, caseId)
     const diff = fieldChanges(review, after, detailFields)
     if (diff.changed.length === 0) return false
     await tx.update(reviewCases).set(after).where(eq(reviewCases.id, review.id))
@@ -149,7 +138,7 @@ export async function addStandardMilestones(
   input: { caseId: string; today: string; rules: RuleSet; calendar: WorkingCalendar },
 ): Promise<number> {
   return db.transaction(async (tx) => {
-    const review = await lockCase(tx, change, input.caseId)
+    const review = await lockedCase(tx, change.partnershipId, input.caseId)
     const anchor = standardAnchor(review, input.today)
     if (!anchor) {
       throw new FieldProblems({
@@ -188,7 +177,7 @@ export async function addMilestone(
   input: { caseId: string; title: string; dueOn: string },
 ): Promise<string> {
   return db.transaction(async (tx) => {
-    const review = await lockCase(tx, change, input.caseId)
+    const review = await lockedCase(tx, change.partnershipId, input.caseId)
     // A form sent twice: the same title and due date for the same case within a minute is added once.
     const [twin] = await tx
       .select({ id: reviewMilestones.id })
@@ -247,10 +236,10 @@ export async function markMilestoneDone(
   input: { caseId: string; milestoneId: string; doneOn: string; today: string },
 ): Promise<boolean> {
   if (input.doneOn > input.today) {
-    throw new FieldProblems({ doneOn: notAfterToday('The date it was done', input.today) })
+    throw new FieldProblems({ doneOn: futureDateMessage('The date it was done', input.today, 'or earlier') })
   }
   return db.transaction(async (tx) => {
-    const review = await lockCase(tx, change, input.caseId)
+    const review = await lockedCase(tx, change.partnershipId, input.caseId)
     const milestone = await milestoneOf(tx, review.id, input.milestoneId)
     if (milestone.doneOn === input.doneOn) return false
     await tx
@@ -339,10 +328,12 @@ export async function recordDraft(
   input: { caseId: string; receivedOn: string; note: string; file: DraftUpload | null; today: string },
 ): Promise<{ id: string; version: number }> {
   if (input.receivedOn > input.today) {
-    throw new FieldProblems({ receivedOn: notAfterToday('The date the draft was received', input.today) })
+    throw new FieldProblems({
+      receivedOn: futureDateMessage('The date the draft was received', input.today, 'or earlier'),
+    })
   }
   return db.transaction(async (tx) => {
-    const review = await lockCase(tx, change, input.caseId)
+    const review = await lockedCase(tx, change.partnershipId, input.caseId)
     const file = input.file
     // A form sent twice: the same date and file (name and size, or none) within a minute is recorded once.
     const [twin] = await tx
@@ -391,12 +382,12 @@ export async function circulateDraft(
   input: { caseId: string; draftId: string; circulatedOn: string; circulatedTo: string; today: string },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const review = await lockCase(tx, change, input.caseId)
+    const review = await lockedCase(tx, change.partnershipId, input.caseId)
     const draft = await findDraft(tx, review.id, input.draftId)
     if (!draft) throw notFound()
     const problems: Record<string, string> = {}
     if (input.circulatedOn > input.today) {
-      problems.circulatedOn = notAfterToday('The date it was circulated', input.today)
+      problems.circulatedOn = futureDateMessage('The date it was circulated', input.today, 'or earlier')
     } else if (input.circulatedOn < draft.receivedOn) {
       problems.circulatedOn = `The draft cannot be circulated before it was received (${formatDate(draft.receivedOn)})`
     }
@@ -429,11 +420,11 @@ export async function recordFinalReport(
 ): Promise<boolean> {
   if (input.finalReportOn > input.today) {
     throw new FieldProblems({
-      finalReportOn: notAfterToday('The date the final report was received', input.today),
+      finalReportOn: futureDateMessage('The date the final report was received', input.today, 'or earlier'),
     })
   }
   return db.transaction(async (tx) => {
-    const review = await lockCase(tx, change, input.caseId)
+    const review = await lockedCase(tx, change.partnershipId, input.caseId)
     const [first] = await tx
       .select({ receivedOn: min(reviewDrafts.receivedOn) })
       .from(reviewDrafts)

@@ -1,13 +1,14 @@
 /** Helpers shared by the review tab's routes: progress, milestones and drafts. */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../app.ts'
-import { formatDate } from '../../platform/calendar/dates.ts'
 import { londonDate } from '../../platform/calendar/london-time.ts'
 import type { FieldError, FormErrors } from '../../platform/http/forms.ts'
 import { type DateError, dateItems, readDateInput } from '../partnership/agencies.form.ts'
 import type { ReviewAccess } from './reviews.access.ts'
-import { reviewHeader, reviewPath } from './reviews.labels.ts'
-import { caseSummary, type SummaryContext, summaryContext } from './reviews.queries.ts'
+import { futureDateMessage } from './reviews.dates.ts'
+import { reviewPath } from './reviews.labels.ts'
+import { caseView } from './reviews.page.ts'
+import { type SummaryContext, summaryContext } from './reviews.queries.ts'
 
 export const views = 'modules/reviews/views/progress'
 export type Found = Record<string, FieldError | DateError>
@@ -50,7 +51,7 @@ export function readDate(values: Values, name: string, label: string, found: Fou
   }
   if (today && date.value! > today) {
     found[name] = {
-      text: `${label.charAt(0).toUpperCase()}${label.slice(1)} must be today (${formatDate(today)}) or earlier`,
+      text: futureDateMessage(label, today, 'or earlier'),
       parts: ['day', 'month', 'year'],
     }
   }
@@ -77,9 +78,8 @@ export function progressPages(ctx: AppContext) {
     return summaryContext(ctx.db, access.review.partnershipId, today())
   }
 
-  async function header(request: FastifyRequest, access: ReviewAccess, summaryOf?: SummaryContext) {
-    const summary = await caseSummary(ctx.db, access.review, summaryOf ?? (await context(access)))
-    return reviewHeader(request.partnership!.slug, access.review, summary.stage, 'review')
+  async function header(request: FastifyRequest, access: ReviewAccess) {
+    return (await caseView(ctx, request, access.review, 'review')).header
   }
 
   /** One form page of the tab: a heading, its fields and a button. */

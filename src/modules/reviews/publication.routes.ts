@@ -24,9 +24,9 @@ import {
   recordSend,
   sendDateProblem,
 } from './publication.service.ts'
-import { editableReviewFromUrl, type ReviewAccess, reviewFromUrl } from './reviews.access.ts'
-import { decisionLabels, noNamesHint, reviewHeader, reviewPath } from './reviews.labels.ts'
-import { caseSummary, summaryContext } from './reviews.queries.ts'
+import { editableReviewFromUrl, type ReviewAccess } from './reviews.access.ts'
+import { decisionLabels, noNamesHint, reviewPath } from './reviews.labels.ts'
+import { casePage, caseView } from './reviews.page.ts'
 import { mustBeSent, sendLabels } from './reviews.rules.ts'
 import { type ReviewSendRecipient, reviewSendRecipients } from './reviews.table.ts'
 
@@ -79,15 +79,9 @@ export async function publicationRoutes(app: FastifyInstance, ctx: AppContext) {
   const base = (request: FastifyRequest, access: ReviewAccess) =>
     `${reviewPath(request.partnership!.slug, access.review.id)}/publication`
 
-  async function summaryOf(access: ReviewAccess) {
-    const context = await summaryContext(ctx.db, access.review.partnershipId, today())
-    return { context, summary: await caseSummary(ctx.db, access.review, context) }
-  }
-
   app.get('/p/:slug/reviews/:review/publication', { config: view }, async (request, reply) => {
-    const access = await reviewFromUrl(ctx, request)
+    const { access, context, summary, header } = await casePage(ctx, request, 'publication')
     const { review } = access
-    const { context, summary } = await summaryOf(access)
     const path = base(request, access)
     const step = (key: string) => {
       const found = summary.deadlines.find((d) => d.key === key)
@@ -98,7 +92,7 @@ export async function publicationRoutes(app: FastifyInstance, ctx: AppContext) {
     const sendsApply = mustBeSent(review)
     return reply.render(`${views}/publication.njk`, {
       title: `Publication: ${review.reference}`,
-      header: reviewHeader(request.partnership!.slug, review, summary.stage, 'publication'),
+      header,
       base: path,
       review,
       hasReport: hasReport(review),
@@ -131,8 +125,7 @@ export async function publicationRoutes(app: FastifyInstance, ctx: AppContext) {
   // The publication
 
   async function headerOf(request: FastifyRequest, access: ReviewAccess) {
-    const { summary } = await summaryOf(access)
-    return reviewHeader(request.partnership!.slug, access.review, summary.stage, 'publication')
+    return (await caseView(ctx, request, access.review, 'publication')).header
   }
 
   async function showPublish(
@@ -235,7 +228,7 @@ export async function publicationRoutes(app: FastifyInstance, ctx: AppContext) {
     { config: edit },
     async (request, reply) => {
       const { access, recipient } = await openSend(request)
-      const { summary } = await summaryOf(access)
+      const { summary } = await caseView(ctx, request, access.review, 'publication')
       const sentOn = summary.sends.get(recipient) ?? null
       return showSend(request, reply, access, recipient, dateInputValues('sentOn', sentOn))
     },

@@ -3,9 +3,11 @@ import { and, eq } from 'drizzle-orm'
 import { auditChange, type ChangeContext, fieldChanges } from '../../platform/audit/audit.service.ts'
 import { formatDate } from '../../platform/calendar/dates.ts'
 import { londonDate } from '../../platform/calendar/london-time.ts'
-import type { Db, DbOrTx } from '../../platform/db/client.ts'
-import { appError, notFound } from '../../platform/http/errors.ts'
+import type { Db } from '../../platform/db/client.ts'
+import { appError } from '../../platform/http/errors.ts'
 import { FieldProblems, throwIfAny } from '../partnership/agencies.problems.ts'
+import { futureProblem } from './reviews.dates.ts'
+import { lockedCase } from './reviews.repository.ts'
 import { mustBeSent, reviewingDecisions } from './reviews.rules.ts'
 import { type ReviewCase, type ReviewSendRecipient, reviewCases, reviewSends } from './reviews.table.ts'
 
@@ -32,23 +34,14 @@ export function hasReport(review: Pick<ReviewCase, 'procedure' | 'decision'>): b
   )
 }
 
-async function lockedCase(tx: DbOrTx, partnershipId: string, caseId: string): Promise<ReviewCase> {
-  const [review] = await tx
-    .select()
-    .from(reviewCases)
-    .where(and(eq(reviewCases.id, caseId), eq(reviewCases.partnershipId, partnershipId)))
-    .for('update')
-  if (!review) throw notFound()
-  return review
-}
-
 /** What is wrong with a publication date, or null: today or earlier, not before the decision or the final report. */
 export function publicationDateProblem(
   review: Pick<ReviewCase, 'decidedOn' | 'finalReportOn'>,
   publishedOn: string,
   today: string,
 ): string | null {
-  if (publishedOn > today) return `The publication date must be today (${formatDate(today)}) or in the past`
+  const future = futureProblem(publishedOn, today, 'the publication date')
+  if (future) return future
   if (review.decidedOn && publishedOn < review.decidedOn) {
     return `The report cannot be published before the decision to review on ${formatDate(review.decidedOn)}`
   }
@@ -113,7 +106,8 @@ export function sendDateProblem(publishedOn: string | null, sentOn: string, toda
   if (sentOn < publishedOn) {
     return `The report cannot be sent before it was published on ${formatDate(publishedOn)}`
   }
-  if (sentOn > today) return `The date it was sent must be today (${formatDate(today)}) or in the past`
+  const future = futureProblem(sentOn, today, 'the date it was sent')
+  if (future) return future
   return null
 }
 

@@ -56,23 +56,25 @@ export async function summaryContext(
  * The partnership's cases whose records the viewer may see (every case when `viewer` is null: for
  * the sweep and the example), each with its stage and deadlines. Four set-based queries whatever
  * the number of cases; `only` narrows them to one case, `where` narrows the cases further.
+ * `rows`: the cases already read (and checked by the caller), not read again.
  */
 export async function caseSummaries(
   db: DbOrTx,
   partnershipId: string,
   viewer: ReviewViewer | null,
   context: SummaryContext,
-  options: { only?: string; where?: SQL } = {},
+  options: { only?: string; where?: SQL; rows?: ReviewCase[] } = {},
 ): Promise<CaseSummary[]> {
-  const { only, where } = options
+  const { only, where, rows } = options
   const mine = eq(reviewCases.partnershipId, partnershipId)
   const visible = viewer ? visibleReviewRecords(viewer) : undefined
   const [cases, sends, requests, milestones] = await Promise.all([
-    db
-      .select()
-      .from(reviewCases)
-      .where(and(mine, visible, where, only ? eq(reviewCases.id, only) : undefined))
-      .orderBy(asc(reviewCases.reference)),
+    rows ??
+      db
+        .select()
+        .from(reviewCases)
+        .where(and(mine, visible, where, only ? eq(reviewCases.id, only) : undefined))
+        .orderBy(asc(reviewCases.reference)),
     db
       .select({ caseId: reviewSends.caseId, recipient: reviewSends.recipient, sentOn: reviewSends.sentOn })
       .from(reviewSends)
@@ -186,7 +188,9 @@ export async function caseSummary(
   db: DbOrTx,
   review: ReviewCase,
   context: SummaryContext,
+  options: { reread?: boolean } = {},
 ): Promise<CaseSummary> {
-  const [summary] = await caseSummaries(db, review.partnershipId, null, context, { only: review.id })
+  const rows = options.reread === false ? [review] : undefined
+  const [summary] = await caseSummaries(db, review.partnershipId, null, context, { only: review.id, rows })
   return summary!
 }

@@ -17,23 +17,23 @@ import {
   readDateInput,
 } from '../partnership/agencies.form.ts'
 import { agencies, groups } from '../partnership/structure.table.ts'
-import { editableReviewFromUrl, publishedReviews, reviewFromUrl, seesEveryReview } from './reviews.access.ts'
+import { editableReviewFromUrl, publishedReviews, seesEveryReview } from './reviews.access.ts'
 import {
   decisionLabels,
   noNamesHint,
   procedureLabels,
-  reviewHeader,
   reviewPath,
   reviewsPath,
   stageColours,
   stageLabels,
 } from './reviews.labels.ts'
-import { type CaseSummary, caseSummaries, caseSummary, summaryContext } from './reviews.queries.ts'
+import { casePage, caseView } from './reviews.page.ts'
+import { type CaseSummary, caseSummaries, summaryContext } from './reviews.queries.ts'
+import { defaultGroupOf } from './reviews.repository.ts'
 import { type CaseDeadline, type ReviewStage, reviewStages } from './reviews.rules.ts'
 import {
   agenciesOf,
   createCase,
-  defaultGroupOf,
   involvedAgencyIds,
   MAX_REFERENCE,
   MAX_SUMMARY,
@@ -263,20 +263,15 @@ export async function reviewsRoutes(app: FastifyInstance, ctx: AppContext) {
   })
 
   app.get('/p/:slug/reviews/:review', { config: view }, async (request, reply) => {
-    const access = await reviewFromUrl(ctx, request)
+    const { access, summary, header } = await casePage(ctx, request, 'overview')
     const { review } = access
     const slug = request.partnership!.slug
-    const context = await summaryContext(ctx.db, review.partnershipId, today())
-    const [summary, group, involved] = await Promise.all([
-      caseSummary(ctx.db, review, context),
-      groupOf(review),
-      involvedAgencies(review.id),
-    ])
+    const [group, involved] = await Promise.all([groupOf(review), involvedAgencies(review.id)])
     const query = request.query as Record<string, string | undefined>
     const flash = Object.keys(flashes).find((key) => query[key] !== undefined)
     return reply.render(`${views}/review/overview.njk`, {
       title: review.reference,
-      header: reviewHeader(slug, review, summary.stage, 'overview'),
+      header,
       review,
       procedure: procedureLabels[review.procedure],
       becameAwareOn: review.becameAwareOn ? formatDate(review.becameAwareOn) : null,
@@ -336,11 +331,10 @@ export async function reviewsRoutes(app: FastifyInstance, ctx: AppContext) {
       formChoices(review.partnershipId, agencyIds),
       groupOf(review),
     ])
-    const context = await summaryContext(ctx.db, review.partnershipId, today())
-    const summary = await caseSummary(ctx.db, review, context)
+    const { header } = await caseView(ctx, request, review, 'overview')
     return reply.status(errors ? 400 : 200).render(`${views}/review/edit.njk`, {
       title: `Change case details: ${review.reference}`,
-      header: reviewHeader(slug, review, summary.stage, 'overview'),
+      header,
       pageHeading: 'Change case details',
       values,
       errors,

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { and, asc, eq, gt, ilike, inArray, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm'
 import { auditChange, type ChangeContext, fieldChanges } from '../../platform/audit/audit.service.ts'
-import { formatDate } from '../../platform/calendar/dates.ts'
 import { londonDate } from '../../platform/calendar/london-time.ts'
 import type { Db, DbOrTx } from '../../platform/db/client.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import { isUuid } from '../meetings/meetings.access.ts'
 import { FieldProblems, isUniqueViolation } from '../partnership/agencies.problems.ts'
 import { agencies, groups } from '../partnership/structure.table.ts'
+import { futureProblem } from './reviews.dates.ts'
+import { defaultGroupOf } from './reviews.repository.ts'
 import {
   type ReviewCase,
   type ReviewProcedure,
@@ -23,8 +24,6 @@ import {
 export const MAX_REFERENCE = 60
 export const MAX_SUMMARY = 2000
 /** The overseeing group a new case gets when none is chosen. */
-export const DEFAULT_GROUP_NAME = 'Learning and Practice Review'
-
 export const referenceTakenMessage = (reference: string) =>
   `There is already a case with the reference ${reference}: choose another reference`
 
@@ -95,23 +94,6 @@ export function openGroupsOf(db: DbOrTx, partnershipId: string, today: string) {
     .orderBy(asc(groups.name))
 }
 
-/** The open group whose name says it is the Learning and Practice Review Group, if there is one. */
-export async function defaultGroupOf(db: DbOrTx, partnershipId: string, today: string) {
-  const [row] = await db
-    .select({ id: groups.id, name: groups.name })
-    .from(groups)
-    .where(
-      and(
-        eq(groups.partnershipId, partnershipId),
-        openGroup(today),
-        ilike(groups.name, `%${DEFAULT_GROUP_NAME}%`),
-      ),
-    )
-    .orderBy(asc(groups.name))
-    .limit(1)
-  return row ?? null
-}
-
 /** The partnership's agencies, by name: the choices of involved agencies. */
 export function agenciesOf(db: DbOrTx, partnershipId: string) {
   return db
@@ -174,9 +156,8 @@ function checkAwareOn(
     problems.becameAwareOn = 'The date the partnership became aware must be a real date'
     return null
   }
-  if (raw > today) {
-    problems.becameAwareOn = `The date the partnership became aware must be today (${formatDate(today)}) or in the past`
-  }
+  const future = futureProblem(raw, today, 'the date the partnership became aware')
+  if (future) problems.becameAwareOn = future
   return raw
 }
 
