@@ -278,6 +278,13 @@ describe('practice reviews pages', () => {
     for (const tab of ['incident', 'decision', 'review', 'panel', 'publication', 'learning']) {
       expect(page.body).toContain(`href="${list()}/${decided.id}/${tab}"`)
     }
+    // The steps as a task list (each linking to its tab), and what has happened, newest first.
+    expect(page.body).toContain('data-testid="review-steps"')
+    expect(page.body).toMatch(/Record the partners’ decision[\s\S]*Completed/)
+    expect(page.body).toMatch(/Publish the report[\s\S]*Due 1 April 2026/)
+    expect(page.body).toMatch(
+      /data-testid="review-history"[\s\S]*The partners decided[\s\S]*Rapid review completed[\s\S]*National panel notified[\s\S]*became aware/,
+    )
 
     const pub = await team.get(`${list()}/${published.id}`)
     expect(pub.body).toContain('data-testid="publication"')

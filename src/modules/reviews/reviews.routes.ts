@@ -41,6 +41,7 @@ import {
   updateCase,
 } from './reviews.service.ts'
 import { type ReviewCase, type ReviewProcedure, reviewAgencies, reviewCases } from './reviews.table.ts'
+import { caseFacts, caseTasks, caseTimeline } from './reviews.tasks.ts'
 
 // The practice reviews list (records for those who may see them, published reviews for
 // everyone), opening a case, a case's overview and changing its details.
@@ -266,7 +267,11 @@ export async function reviewsRoutes(app: FastifyInstance, ctx: AppContext) {
     const { access, summary, header } = await casePage(ctx, request, 'overview')
     const { review } = access
     const slug = request.partnership!.slug
-    const [group, involved] = await Promise.all([groupOf(review), involvedAgencies(review.id)])
+    const [group, involved, facts] = await Promise.all([
+      groupOf(review),
+      involvedAgencies(review.id),
+      caseFacts(ctx.db, review.partnershipId, review.id),
+    ])
     const query = request.query as Record<string, string | undefined>
     const flash = Object.keys(flashes).find((key) => query[key] !== undefined)
     return reply.render(`${views}/review/overview.njk`, {
@@ -279,6 +284,8 @@ export async function reviewsRoutes(app: FastifyInstance, ctx: AppContext) {
       agencies: involved,
       deadlines: summary.deadlines.map(deadlineView),
       next: summary.next ? deadlineView(summary.next) : null,
+      tasks: caseTasks(slug, summary, facts),
+      timeline: caseTimeline(summary, facts),
       decision: review.decision
         ? {
             text: decisionLabels[review.decision],
