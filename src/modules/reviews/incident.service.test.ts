@@ -170,6 +170,36 @@ describe('serious incident notification and rapid review', () => {
         'The notification date must be on or before the rapid review’s completion (7 January 2026)',
       )
     })
+
+    it('keeps the notification on or before a rapid review meeting already recorded', async () => {
+      const review = await newCase({
+        becameAwareOn: '2025-12-10',
+        notifiedOn: '2025-12-15',
+        rapidReviewMeetingOn: '2026-01-05',
+      })
+      const problems = await problemsOf(
+        recordNotification(database.db, at('2026-03-02'), review.id, {
+          becameAwareOn: '2025-12-10',
+          notifiedOn: '2026-01-06',
+        }),
+      )
+      expect(problems.notifiedOn).toBe(
+        'The notification date must be on or before the rapid review meeting (5 January 2026)',
+      )
+      const unset = await problemsOf(
+        recordNotification(database.db, at('2026-03-02'), review.id, {
+          becameAwareOn: '2025-12-10',
+          notifiedOn: null,
+        }),
+      )
+      expect(unset.notifiedOn).toBe('Enter the notification date: the rapid review meeting has been recorded')
+      // The same day is allowed, and the correction is saved.
+      const saved = await recordNotification(database.db, at('2026-03-02'), review.id, {
+        becameAwareOn: '2025-12-10',
+        notifiedOn: '2026-01-05',
+      })
+      expect(saved.notifiedOn).toBe('2026-01-05')
+    })
   })
 
   describe('partners told', () => {

@@ -91,6 +91,14 @@ export async function recordNotification(
         problems.notifiedOn = `The notification date must be on or before the rapid review’s completion (${formatDate(review.rapidReviewCompletedOn)})`
       }
     }
+    // The rapid review meeting, like its completion, comes after the notification.
+    if (!problems.notifiedOn && review.rapidReviewMeetingOn) {
+      if (!notified) {
+        problems.notifiedOn = 'Enter the notification date: the rapid review meeting has been recorded'
+      } else if (notified > review.rapidReviewMeetingOn) {
+        problems.notifiedOn = `The notification date must be on or before the rapid review meeting (${formatDate(review.rapidReviewMeetingOn)})`
+      }
+    }
     throwIfAny(problems)
     const after = { becameAwareOn: aware, notifiedOn: notified }
     const diff = fieldChanges(review, after, ['becameAwareOn', 'notifiedOn'])
