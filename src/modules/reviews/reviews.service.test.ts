@@ -6,9 +6,9 @@ import { auditLog } from '../../platform/audit/audit.table.ts'
 import type { Database } from '../../platform/db/client.ts'
 import { buildMeetingWorld, insertGroup } from '../meetings/meetings.fixtures.ts'
 import { FieldProblems } from '../partnership/agencies.problems.ts'
-import { buildReviewWorld, insertCase, NOW, type ReviewWorld } from './reviews.fixtures.ts'
+import { buildReviewWorld, insertCase, insertPanelMember, NOW, type ReviewWorld } from './reviews.fixtures.ts'
 import { createCase, involvedAgencyIds, referenceTakenMessage, updateCase } from './reviews.service.ts'
-import { reviewCases } from './reviews.table.ts'
+import { reviewCases, reviewPanelMembers } from './reviews.table.ts'
 
 async function problems(promise: Promise<unknown>): Promise<Record<string, string>> {
   try {
@@ -238,6 +238,46 @@ describe('opening and changing a case', () => {
       agenciesRemoved: [world.agencies.council.id, world.agencies.school.id].sort(),
     })
     expect(await involvedAgencyIds(database.db, review.id)).toEqual([])
+  })
+
+  it('refuses to name an agency as involved while its member sits on the panel without an override', async () => {
+    const review = await createCase(database.db, change, {
+      reference: 'Child P1',
+      procedure: 'wt2023',
+      becameAwareOn: '2026-02-02',
+      agencyIds: [world.agencies.council.id],
+    })
+    const p = world.partnership.id
+    // Hana Head sits for the school; Pat Police for the police, with an override recorded.
+    await insertPanelMember(database.db, p, review.id, world.people.head.id, world.agencies.school.id)
+    await database.db.insert(reviewPanelMembers).values({
+      id: crypto.randomUUID(),
+      partnershipId: p,
+      caseId: review.id,
+      personId: world.people.police.id,
+      agencyId: world.agencies.police.id,
+      overrideReason: 'The police view is needed and the officer had no part in the case.',
+      addedAt: change.now,
+    })
+    const fields = { reference: 'Child P1', summary: '', groupId: world.lpr.id }
+    const refused = await problems(
+      updateCase(database.db, change, review.id, {
+        ...fields,
+        agencyIds: [world.agencies.council.id, world.agencies.school.id],
+      }),
+    )
+    expect(refused.agencyIds).toBe(
+      'Hana Head sits on this review’s panel for Testshire Academy: remove them from the panel (and add them again with an override if they should stay) before naming Testshire Academy as involved',
+    )
+    expect(await involvedAgencyIds(database.db, review.id)).toEqual([world.agencies.council.id])
+    // A member seated with an override does not stand in the way.
+    await updateCase(database.db, change, review.id, {
+      ...fields,
+      agencyIds: [world.agencies.council.id, world.agencies.police.id],
+    })
+    expect(await involvedAgencyIds(database.db, review.id)).toEqual(
+      [world.agencies.council.id, world.agencies.police.id].sort(),
+    )
   })
 
   it('refuses a change that breaks a rule, and a case of another partnership', async () => {

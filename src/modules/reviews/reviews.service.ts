@@ -6,7 +6,7 @@ import type { Db, DbOrTx } from '../../platform/db/client.ts'
 import { notFound } from '../../platform/http/errors.ts'
 import { isUuid } from '../meetings/meetings.access.ts'
 import { FieldProblems, isUniqueViolation } from '../partnership/agencies.problems.ts'
-import { agencies, groups } from '../partnership/structure.table.ts'
+import { agencies, groups, people } from '../partnership/structure.table.ts'
 import { futureProblem } from './reviews.dates.ts'
 import { defaultGroupOf } from './reviews.repository.ts'
 import {
@@ -14,6 +14,7 @@ import {
   type ReviewProcedure,
   reviewAgencies,
   reviewCases,
+  reviewPanelMembers,
   reviewProcedures,
 } from './reviews.table.ts'
 
@@ -242,6 +243,24 @@ export async function involvedAgencyIds(db: DbOrTx, caseId: string): Promise<str
  * replaces the set; the audit entry names the agencies added and removed). Nothing changed,
  * nothing written.
  */
+/** Current panel members, without an override, who sit for one of `agencyIds`. */
+function seatedWithoutOverride(tx: DbOrTx, caseId: string, agencyIds: string[]) {
+  return tx
+    .select({ name: people.name, agencyName: agencies.name })
+    .from(reviewPanelMembers)
+    .innerJoin(people, eq(people.id, reviewPanelMembers.personId))
+    .innerJoin(agencies, eq(agencies.id, reviewPanelMembers.agencyId))
+    .where(
+      and(
+        eq(reviewPanelMembers.caseId, caseId),
+        isNull(reviewPanelMembers.removedAt),
+        isNull(reviewPanelMembers.overrideReason),
+        inArray(reviewPanelMembers.agencyId, agencyIds),
+      ),
+    )
+    .orderBy(asc(people.name))
+}
+
 export async function updateCase(
   db: Db,
   change: ChangeContext,
@@ -274,6 +293,19 @@ export async function updateCase(
       const current = await involvedAgencyIds(tx, review.id)
       const added = agencyIds.filter((id) => !current.includes(id))
       const removed = current.filter((id) => !agencyIds.includes(id))
+      // The independence rule holds for the panel already seated: an agency newly named as
+      // involved may not have a member on the panel who sits without an override.
+      const seated = added.length ? await seatedWithoutOverride(tx, review.id, added) : []
+      if (seated.length > 0) {
+        throw new FieldProblems({
+          agencyIds: seated
+            .map(
+              (m) =>
+                `${m.name} sits on this review’s panel for ${m.agencyName}: remove them from the panel (and add them again with an override if they should stay) before naming ${m.agencyName} as involved`,
+            )
+            .join('. '),
+        })
+      }
       const after = { reference, summary, groupId }
       const diff = fieldChanges(review, after, ['reference', 'summary', 'groupId'])
       if (diff.changed.length === 0 && added.length === 0 && removed.length === 0) return review
