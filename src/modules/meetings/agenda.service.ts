@@ -238,7 +238,7 @@ export async function moveAgendaItem(
 }
 
 /** Sets positions 1..n in the given order with one UPDATE. */
-async function renumber(tx: DbOrTx, order: readonly string[]) {
+export async function renumber(tx: DbOrTx, order: readonly string[]) {
   if (order.length === 0) return
   const values = sql.join(
     order.map((id, i) => sql`(${id}::uuid, ${i + 1}::int)`),

@@ -25,7 +25,7 @@ import {
   updateMeeting,
 } from './meetings.service.ts'
 import { agendaItems, extraordinaryRequests, meetings } from './meetings.table.ts'
-import { circulationRecipients, circulations } from './papers.table.ts'
+import { circulationRecipients, circulations, papers } from './papers.table.ts'
 
 describe('scheduling meetings', () => {
   let database: Database
@@ -364,6 +364,150 @@ describe('scheduling meetings', () => {
       })
       const [kept] = await database.db.select().from(meetings).where(eq(meetings.id, meeting.id))
       expect(kept).toMatchObject({ heldOn: '2026-05-12', sequence: 0, location: 'Civic Offices, Grays' })
+    })
+  })
+
+  describe('moving a meeting to another month', () => {
+    const standardItems = [
+      { title: 'Performance report' },
+      { title: 'Finance', months: [3] },
+      { title: 'Budget', months: [3] },
+      { title: 'Annual report', months: [6] },
+    ]
+    const moveTo = (meetingId: string, heldOn: string) =>
+      updateMeeting(database.db, {
+        change: change(),
+        meetingId,
+        fields: {
+          heldOn,
+          startTime: '14:00',
+          endTime: '16:00',
+          location: 'Civic Offices, Grays',
+          onlineUrl: null,
+          reason: null,
+        },
+        notify: notify(),
+      })
+    const agendaOf = (meetingId: string) =>
+      database.db
+        .select()
+        .from(agendaItems)
+        .where(eq(agendaItems.meetingId, meetingId))
+        .orderBy(asc(agendaItems.position))
+    const paperOn = async (meetingId: string, title: string) => {
+      const item = (await agendaOf(meetingId)).find((i) => i.title === title)!
+      await database.db.insert(papers).values({
+        id: randomUUID(),
+        partnershipId: world.partnership.id,
+        meetingId,
+        agendaItemId: item.id,
+        title: `${title} paper`,
+      })
+    }
+
+    it('swaps the old month’s unused standard items for the new month’s, keeping used ones', async () => {
+      const g = await group({ standardItems })
+      const { meeting } = await create({ groupId: g.id, heldOn: '2026-03-17' })
+      expect((await agendaOf(meeting.id)).map((i) => i.title)).toEqual([
+        'Action log',
+        'Performance report',
+        'Finance',
+        'Budget',
+      ])
+      await paperOn(meeting.id, 'Budget')
+      const { agenda } = await moveTo(meeting.id, '2026-06-16')
+      expect(agenda).toEqual({ added: ['Annual report'], removed: ['Finance'], kept: ['Budget'] })
+      const items = await agendaOf(meeting.id)
+      expect(items.map((i) => [i.position, i.kind, i.title, i.withdrawnAt])).toEqual([
+        [1, 'action_log', 'Action log', null],
+        [2, 'standard', 'Performance report', null],
+        [3, 'standard', 'Budget', null],
+        [4, 'standard', 'Annual report', null],
+      ])
+      const [update] = await database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.entityId, meeting.id), eq(auditLog.action, 'update')))
+      expect(update?.before).toMatchObject({ heldOn: '2026-03-17' })
+      expect(update?.after).toMatchObject({
+        heldOn: '2026-06-16',
+        standardItems: { added: ['Annual report'], removed: ['Finance'], kept: ['Budget'] },
+      })
+      const added = items.find((i) => i.title === 'Annual report')!
+      const [addition] = await database.db.select().from(auditLog).where(eq(auditLog.entityId, added.id))
+      expect(addition).toMatchObject({
+        entityType: 'agenda_item',
+        action: 'add',
+        after: { meetingId: meeting.id, position: 4, kind: 'standard', title: 'Annual report' },
+      })
+      const removals = await database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.entityType, 'agenda_item'), eq(auditLog.action, 'remove')))
+      expect(removals.filter((r) => (r.before as { meetingId?: string }).meetingId === meeting.id)).toEqual([
+        expect.objectContaining({
+          before: { meetingId: meeting.id, position: 3, kind: 'standard', title: 'Finance' },
+        }),
+      ])
+    })
+
+    it('changes nothing on the agenda when the meeting moves within its month', async () => {
+      const g = await group({ standardItems })
+      const { meeting } = await create({ groupId: g.id, heldOn: '2026-03-17' })
+      const before = await agendaOf(meeting.id)
+      const { changed, agenda } = await moveTo(meeting.id, '2026-03-24')
+      expect(changed).toContain('heldOn')
+      expect(agenda).toEqual({ added: [], removed: [], kept: [] })
+      expect(await agendaOf(meeting.id)).toEqual(before)
+      const [update] = await database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.entityId, meeting.id), eq(auditLog.action, 'update')))
+      expect(update?.after).not.toHaveProperty('standardItems')
+    })
+
+    it('withdraws, rather than deletes, the old month’s items once the agenda is agreed', async () => {
+      const g = await group({ standardItems })
+      const { meeting } = await create({ groupId: g.id, heldOn: '2026-03-17' })
+      await database.db
+        .update(meetings)
+        .set({ agendaAgreedBy: 'The chair', agendaAgreedOn: TODAY })
+        .where(eq(meetings.id, meeting.id))
+      const { agenda } = await moveTo(meeting.id, '2026-06-16')
+      expect(agenda).toEqual({ added: ['Annual report'], removed: ['Finance', 'Budget'], kept: [] })
+      const items = await agendaOf(meeting.id)
+      expect(items.map((i) => [i.position, i.title, i.withdrawnAt !== null])).toEqual([
+        [1, 'Action log', false],
+        [2, 'Performance report', false],
+        [3, 'Finance', true],
+        [4, 'Budget', true],
+        [5, 'Annual report', false],
+      ])
+    })
+
+    it('keeps an item someone edited, and does not add an item the agenda already has', async () => {
+      const g = await group({ standardItems })
+      const { meeting } = await create({ groupId: g.id, heldOn: '2026-03-17' })
+      const finance = (await agendaOf(meeting.id)).find((i) => i.title === 'Finance')!
+      await database.db
+        .update(agendaItems)
+        .set({ presenter: 'Treasurer' })
+        .where(eq(agendaItems.id, finance.id))
+      await database.db.insert(agendaItems).values({
+        id: randomUUID(),
+        partnershipId: world.partnership.id,
+        meetingId: meeting.id,
+        position: 5,
+        title: 'Annual report',
+      })
+      const { agenda } = await moveTo(meeting.id, '2026-06-16')
+      expect(agenda).toEqual({ added: [], removed: ['Budget'], kept: ['Finance'] })
+      expect((await agendaOf(meeting.id)).map((i) => [i.position, i.title])).toEqual([
+        [1, 'Action log'],
+        [2, 'Performance report'],
+        [3, 'Finance'],
+        [4, 'Annual report'],
+      ])
     })
   })
 

@@ -8,7 +8,7 @@ import type { Db, DbOrTx } from '../../platform/db/client.ts'
 import { appError, notFound } from '../../platform/http/errors.ts'
 import { FieldProblems, londonDay, throwIfAny } from '../partnership/agencies.problems.ts'
 import { type Group, groups } from '../partnership/structure.table.ts'
-import { seedAgenda } from './agenda.seed.ts'
+import { reseedStandardItems, type StandardItemsChange, seedAgenda } from './agenda.seed.ts'
 import { extraordinaryRequests, type Meeting, type MeetingKind, meetings } from './meetings.table.ts'
 import {
   deliverMeetingNotices,
@@ -312,12 +312,19 @@ const noticeFields = ['heldOn', 'startsAt', 'endsAt', 'location', 'onlineUrl'] a
 
 /**
  * Reschedules or moves a meeting. A change to its date, times, place or link raises its sequence
- * and sends an update to the members; a cancelled meeting cannot be changed.
+ * and sends an update to the members; a cancelled meeting cannot be changed. Moved to another
+ * month, its agenda gets that month's standard items instead of the old month's (unused ones).
  */
 export async function updateMeeting(
   db: Db,
   input: { change: ChangeContext; meetingId: string; fields: MeetingChanges; notify: MeetingNotify },
-): Promise<{ meeting: Meeting; changed: string[]; notice: NoticeOutcome | null }> {
+): Promise<{
+  meeting: Meeting
+  changed: string[]
+  notice: NoticeOutcome | null
+  /** What moving it to another month did to its standard agenda items. */
+  agenda: StandardItemsChange
+}> {
   const { change, fields } = input
   const today = londonDay(change.now)
   const result = await db.transaction(async (tx) => {
@@ -359,7 +366,8 @@ export async function updateMeeting(
       { ...next, startsAt: next.startsAt.toISOString(), endsAt: next.endsAt.toISOString() },
       fieldsOfNote,
     )
-    if (diff.changed.length === 0) return { meeting: current, changed: [], started: [] }
+    if (diff.changed.length === 0)
+      return { meeting: current, changed: [], started: [], agenda: { added: [], removed: [], kept: [] } }
     const tell = diff.changed.some((f) => (noticeFields as readonly string[]).includes(f))
     const sequence = tell ? current.sequence + 1 : current.sequence
     const [meeting] = await tx
@@ -368,23 +376,26 @@ export async function updateMeeting(
       .where(eq(meetings.id, current.id))
       .returning()
     if (!meeting) throw new Error('Updating a meeting returned no row')
+    // Moved to another month: its standard items become the new month's (agenda.seed.ts).
+    const agenda = await reseedStandardItems(tx, change, meeting, current.heldOn, group.standardItems)
+    const agendaChanged = agenda.added.length + agenda.removed.length + agenda.kept.length > 0
     await auditChange(
       tx,
       change,
       { type: 'meeting', id: meeting.id },
       'update',
       { ...diff.before, sequence: current.sequence },
-      { ...diff.after, sequence },
+      { ...diff.after, sequence, ...(agendaChanged ? { standardItems: agenda } : {}) },
     )
     const started: StartedNotice[] = tell
       ? [await startMeetingNotice(tx, change, meeting, group.name, 'update')]
       : []
-    return { meeting, changed: diff.changed as string[], started }
+    return { meeting, changed: diff.changed as string[], started, agenda }
   })
   const notice = result.started.length
     ? await deliverMeetingNotices(db, input.notify, result.started, change.now)
     : null
-  return { meeting: result.meeting, changed: result.changed, notice }
+  return { meeting: result.meeting, changed: result.changed, notice, agenda: result.agenda }
 }
 
 /** Cancels a meeting with a reason: the meeting is kept, shown as cancelled, and members are told. */
