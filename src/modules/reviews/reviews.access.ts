@@ -1,4 +1,4 @@
-import { and, eq, isNull, type SQL, sql } from 'drizzle-orm'
+import { and, eq, type SQL, sql } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
 import type { AppContext } from '../../app.ts'
 import { recordAudit } from '../../platform/audit/audit.service.ts'
@@ -6,8 +6,7 @@ import type { Role } from '../../platform/auth/auth.table.ts'
 import type { DbOrTx } from '../../platform/db/client.ts'
 import { forbidden, notFound } from '../../platform/http/errors.ts'
 import { isBusinessTeam, isUuid, type MeetingViewer, viewerOfRequest } from '../meetings/meetings.access.ts'
-import { people } from '../partnership/structure.table.ts'
-import { type ReviewCase, reviewCases, reviewPanelMembers } from './reviews.table.ts'
+import { type ReviewCase, reviewCases } from './reviews.table.ts'
 
 /**
  * Who sees a review's record: the business team, the safeguarding partners (the partner role) and
@@ -106,13 +105,4 @@ export async function editableReviewFromUrl(ctx: AppContext, request: FastifyReq
   const access = await reviewFromUrl(ctx, request)
   if (!access.canEdit) throw forbidden()
   return access
-}
-
-/** The viewer's current panel seats' cases, for "my reviews" and tests. */
-export function panelCasesOf(db: DbOrTx, userId: string) {
-  return db
-    .select({ caseId: reviewPanelMembers.caseId })
-    .from(reviewPanelMembers)
-    .innerJoin(people, eq(people.id, reviewPanelMembers.personId))
-    .where(and(eq(people.userId, userId), isNull(reviewPanelMembers.removedAt)))
 }
